@@ -1,0 +1,255 @@
+"""The sandbox HTTP server: one loopback server that answers both the X API v2 and the Graph API.
+
+Requests under ``/2/`` (and ``/oauth2/``) go to :class:`~.x_api.XApi`; requests under
+``/vNN.0/`` go to :class:`~.graph_api.GraphApi`; ``/_sandbox/...`` is the control API
+(used by the bench demo command, which runs the server in another process).
+
+Fault injection: :meth:`Sandbox.inject` queues a fault for the next N requests whose
+method and path match; the platform module renders it in its own error shape.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+FAULT_KINDS = ("rate_limit", "server_error", "timeout", "expired_token", "outside_window", "drop_after")
+
+
+@dataclass
+class Request:
+	method: str
+	path: str
+	query: dict[str, str]
+	headers: dict[str, str]  # lower-cased names
+	body: bytes
+
+	def json(self) -> Any:
+		if not self.body:
+			return {}
+		return json.loads(self.body)
+
+	def form(self) -> dict[str, str]:
+		"""Form or JSON body as a flat dict (facebook-sdk posts form data)."""
+		ctype = self.headers.get("content-type", "")
+		if "json" in ctype:
+			data = self.json()
+			return {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}
+		return {k: v[-1] for k, v in parse_qs(self.body.decode("utf-8"), keep_blank_values=True).items()}
+
+	def params(self) -> dict[str, str]:
+		"""Query string and form body merged (Graph accepts parameters in either)."""
+		merged = dict(self.query)
+		if self.method in ("POST", "DELETE") and self.body:
+			merged.update(self.form())
+		return merged
+
+
+@dataclass
+class Response:
+	status: int = 200
+	body: Any = None  # dict/list -> JSON; str/bytes -> as is
+	headers: dict[str, str] = field(default_factory=dict)
+
+	def encode(self) -> tuple[bytes, str]:
+		if isinstance(self.body, bytes):
+			return self.body, self.headers.get("Content-Type", "application/octet-stream")
+		if isinstance(self.body, str):
+			return self.body.encode(), self.headers.get("Content-Type", "text/plain; charset=utf-8")
+		return json.dumps(self.body if self.body is not None else {}).encode(), "application/json"
+
+
+@dataclass
+class Fault:
+	kind: str
+	method: str | None  # None = any
+	path_pattern: re.Pattern
+	remaining: int
+	params: dict[str, Any]
+
+	def matches(self, req: Request) -> bool:
+		if self.remaining <= 0:
+			return False
+		if self.method and self.method != req.method:
+			return False
+		return bool(self.path_pattern.search(req.path))
+
+
+class Sandbox:
+	"""State of both emulated platforms plus the HTTP server around them."""
+
+	def __init__(self, host: str = "127.0.0.1", port: int = 0):
+		from .graph_api import GraphApi
+		from .x_api import XApi
+
+		self.lock = threading.RLock()
+		self.x = XApi(self)
+		self.graph = GraphApi(self)
+		self.faults: list[Fault] = []
+		self.requests: list[Request] = []  # every request seen, for tests to inspect
+		self._httpd = ThreadingHTTPServer((host, port), _make_handler(self))
+		self._httpd.daemon_threads = True
+		self._thread: threading.Thread | None = None
+
+	# --- lifecycle -------------------------------------------------------------------------
+	@property
+	def url(self) -> str:
+		host, port = self._httpd.server_address[:2]
+		return f"http://{host}:{port}"
+
+	def start(self) -> Sandbox:
+		self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox", daemon=True)
+		self._thread.start()
+		return self
+
+	def serve_forever(self) -> None:
+		self._httpd.serve_forever()
+
+	def stop(self) -> None:
+		self._httpd.shutdown()
+		self._httpd.server_close()
+
+	def __enter__(self) -> Sandbox:
+		return self.start()
+
+	def __exit__(self, *exc) -> None:
+		self.stop()
+
+	# --- faults ----------------------------------------------------------------------------
+	def inject(self, kind: str, path: str = ".*", method: str | None = None, count: int = 1, **params) -> None:
+		"""Make the next ``count`` matching requests fail with ``kind``.
+
+		kinds: rate_limit (params: reset_in seconds), server_error (status), timeout
+		(delay seconds, then a 504), expired_token, outside_window, drop_after (the request is
+		carried out, then the connection is closed without an answer: the client cannot know
+		whether it succeeded).
+		"""
+		if kind not in FAULT_KINDS:
+			raise ValueError(f"unknown fault {kind!r}; expected one of {FAULT_KINDS}")
+		with self.lock:
+			self.faults.append(Fault(kind, method, re.compile(path), count, params))
+
+	def clear_faults(self) -> None:
+		with self.lock:
+			self.faults.clear()
+
+	def _take_fault(self, req: Request) -> Fault | None:
+		with self.lock:
+			for f in self.faults:
+				if f.matches(req):
+					f.remaining -= 1
+					return f
+		return None
+
+	def requests_to(self, path_regex: str, method: str | None = None) -> list[Request]:
+		pat = re.compile(path_regex)
+		with self.lock:
+			return [r for r in self.requests if pat.search(r.path) and (method is None or r.method == method)]
+
+	# --- dispatch --------------------------------------------------------------------------
+	def api_for(self, path: str):
+		if path.startswith("/2/") or path.startswith("/oauth2/"):
+			return self.x
+		if re.match(r"^/v\d+\.\d+/", path) or path.startswith("/oauth/"):
+			return self.graph
+		return None
+
+	def handle(self, req: Request) -> Response | None:
+		"""Answer a request; None means: close the connection without an answer."""
+		if req.path.startswith("/_sandbox/"):
+			return self._control(req)
+		with self.lock:
+			self.requests.append(req)
+		api = self.api_for(req.path)
+		if api is None:
+			return Response(404, {"error": f"no emulated API at {req.path}"})
+		fault = self._take_fault(req)
+		if fault is not None:
+			if fault.kind == "timeout":
+				time.sleep(float(fault.params.get("delay", 5)))
+				return Response(504, {"error": "gateway timeout"})
+			if fault.kind == "drop_after":
+				api.handle(req)
+				return None
+			return api.render_fault(fault.kind, fault.params)
+		return api.handle(req)
+
+	def _control(self, req: Request) -> Response:
+		"""Control API for a sandbox running in another process (the demo command)."""
+		action = req.path[len("/_sandbox/") :].strip("/")
+		data = req.json() if req.body else {}
+		if action == "health":
+			return Response(200, {"ok": True})
+		if action == "fault":
+			self.inject(data.pop("kind"), data.pop("path", ".*"), data.pop("method", None), int(data.pop("count", 1)), **data)
+			return Response(200, {"ok": True})
+		if action == "clear_faults":
+			self.clear_faults()
+			return Response(200, {"ok": True})
+		api = {"x": self.x, "graph": self.graph}.get(action.split("/")[0])
+		if api is not None and "/" in action:
+			return api.control(action.split("/", 1)[1], data)
+		return Response(404, {"error": f"unknown control action {action}"})
+
+
+def _make_handler(sandbox: Sandbox):
+	class Handler(BaseHTTPRequestHandler):
+		protocol_version = "HTTP/1.1"
+
+		def log_message(self, format, *args):  # quiet: tests and the demo read state, not logs
+			pass
+
+		def _serve(self):
+			parts = urlsplit(self.path)
+			length = int(self.headers.get("Content-Length") or 0)
+			body = self.rfile.read(length) if length else b""
+			query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+			req = Request(self.command, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, body)
+			try:
+				resp = sandbox.handle(req)
+			except Exception as e:  # an emulator bug must show, not hang the client
+				resp = Response(500, {"error": f"sandbox error: {type(e).__name__}: {e}"})
+			if resp is None:
+				self.close_connection = True
+				try:
+					self.connection.shutdown(2)
+				except OSError:
+					pass
+				return
+			payload, ctype = resp.encode()
+			self.send_response(resp.status)
+			self.send_header("Content-Type", resp.headers.pop("Content-Type", ctype))
+			for k, v in resp.headers.items():
+				self.send_header(k, v)
+			self.send_header("Content-Length", str(len(payload)))
+			self.end_headers()
+			self.wfile.write(payload)
+
+		do_GET = do_POST = do_DELETE = do_PUT = _serve
+
+	return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+	import argparse
+
+	p = argparse.ArgumentParser(description="social_support sandbox: local X API v2 and Graph API emulator")
+	p.add_argument("--host", default="127.0.0.1")
+	p.add_argument("--port", type=int, default=8899)
+	args = p.parse_args(argv)
+	sb = Sandbox(args.host, args.port)
+	print(f"sandbox listening on {sb.url}", flush=True)
+	try:
+		sb.serve_forever()
+	except KeyboardInterrupt:
+		pass
+
+
+if __name__ == "__main__":
+	main()
