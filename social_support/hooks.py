@@ -1,0 +1,25 @@
+app_name = "social_support"
+app_title = "Social Support"
+app_publisher = "social_support contributors"
+app_description = "X, Facebook and Instagram conversations as ERPNext Issues, answered from the ticket"
+app_email = "maintainers@social-support.invalid"
+app_license = "mit"
+required_apps = ["erpnext"]
+
+export_python_type_annotations = True
+require_type_annotated_api_methods = True
+
+after_install = "social_support.install.after_install"
+after_migrate = "social_support.install.after_migrate"
+before_uninstall = "social_support.install.before_uninstall"
+
+doctype_js = {"Issue": "public/js/issue.js"}
+doctype_list_js = {"Social Inbound Event": "public/js/social_inbound_event_list.js"}
+
+scheduler_events = {
+	"cron": {
+		# every minute: fan out polls to due channels and pick up events a worker missed
+		"* * * * *": ["social_support.tasks.every_minute"],
+	},
+	"daily": ["social_support.tasks.daily"],
+}

@@ -1,0 +1,152 @@
+"""Social Channel helpers: the platform config with its secrets, lookups and health."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import add_to_date, get_datetime, now_datetime
+
+from social_support.platforms import ChannelConfig, get_family
+from social_support.platforms.base import FACEBOOK, INSTAGRAM, X
+
+SECRET_FIELDS = {
+	X: ("consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token"),
+	FACEBOOK: ("app_secret", "verify_token", "access_token"),
+	INSTAGRAM: ("app_secret", "verify_token", "access_token"),
+}
+META_PLATFORMS = (FACEBOOK, INSTAGRAM)
+
+
+def channel_config(channel) -> ChannelConfig:
+	"""The pure-room config of a channel, secrets read from their Password fields."""
+	if isinstance(channel, str):
+		channel = frappe.get_cached_doc("Social Channel", channel)
+	creds = {}
+	for field in SECRET_FIELDS.get(channel.platform, ()):
+		value = channel.get_password(field, raise_exception=False)
+		if value:
+			creds[field] = value
+	return ChannelConfig(
+		platform=channel.platform,
+		account_id=(channel.account_id or "").strip(),
+		account_handle=(channel.account_handle or "").strip().lstrip("@") or None,
+		api_base_url=(channel.api_base_url or "").strip() or None,
+		credentials=creds,
+		listening_terms=listening_terms(channel),
+	)
+
+
+def listening_terms(channel) -> list[str]:
+	return [t.strip() for t in (channel.listening_terms or "").splitlines() if t.strip()]
+
+
+def channels_for_accounts(platforms: tuple[str, ...], account_ids: list[str]) -> dict[str, list[str]]:
+	"""Enabled channels per account id (several channels may share an account on purpose)."""
+	if not account_ids:
+		return {}
+	rows = frappe.get_all(
+		"Social Channel",
+		filters={"platform": ("in", platforms), "account_id": ("in", account_ids), "enabled": 1},
+		fields=["name", "account_id"],
+		order_by="creation asc",
+	)
+	found: dict[str, list[str]] = {}
+	for r in rows:
+		found.setdefault(r.account_id, []).append(r.name)
+	return found
+
+
+def secrets_of(platforms: tuple[str, ...], field: str, channels: list[str] | None = None) -> list[str]:
+	"""Every configured value of a secret over the given (or all enabled) channels of a family."""
+	filters = {"platform": ("in", platforms), "enabled": 1}
+	if channels is not None:
+		filters["name"] = ("in", channels or [""])
+	out = []
+	for name in frappe.get_all("Social Channel", filters=filters, pluck="name"):
+		doc = frappe.get_cached_doc("Social Channel", name)
+		value = doc.get_password(field, raise_exception=False)
+		if value and value not in out:
+			out.append(value)
+	return out
+
+
+def family_of(platform: str):
+	return get_family(platform)
+
+
+# --- health ----------------------------------------------------------------------------------
+def record_success(channel: str) -> None:
+	now = now_datetime()
+	values = {"last_polled_on": now, "last_success_on": now}
+	doc = frappe.db.get_value("Social Channel", channel, ["status", "needs_reauthorization"], as_dict=True)
+	if doc and doc.status in ("Error", "Rate Limited") and not doc.needs_reauthorization:
+		values.update({"status": "Active", "last_error": None, "backoff_until": None})
+	frappe.db.set_value("Social Channel", channel, values, update_modified=False)
+
+
+def record_error(
+	channel: str, error: Exception, *, backoff_seconds: float | None = None, status: str = "Error"
+) -> None:
+	values = {"last_polled_on": now_datetime(), "last_error": str(error)[:1000], "status": status}
+	if backoff_seconds:
+		values["backoff_until"] = add_to_date(now_datetime(), seconds=int(backoff_seconds) + 1)
+	frappe.db.set_value("Social Channel", channel, values, update_modified=False)
+
+
+def mark_needs_reauthorization(channel: str, error: Exception) -> None:
+	"""Stop calling the platform with a dead token and tell the admins, once."""
+	doc = frappe.db.get_value(
+		"Social Channel", channel, ["needs_reauthorization", "reauth_notified"], as_dict=True
+	)
+	frappe.db.set_value(
+		"Social Channel",
+		channel,
+		{
+			"needs_reauthorization": 1,
+			"status": "Needs Reauthorization",
+			"last_error": str(error)[:1000],
+			"last_polled_on": now_datetime(),
+		},
+		update_modified=False,
+	)
+	if doc and not doc.reauth_notified:
+		notify_system_managers(
+			_("Social channel {0} needs reauthorization").format(channel),
+			_(
+				"The platform rejected the channel's token: {0}. Polling and sending are paused until new credentials are saved."
+			).format(frappe.utils.escape_html(str(error)[:300])),
+			channel,
+		)
+		frappe.db.set_value("Social Channel", channel, "reauth_notified", 1, update_modified=False)
+
+
+def notify_system_managers(subject: str, message: str, channel: str) -> None:
+	users = frappe.get_all(
+		"Has Role",
+		filters={
+			"role": "System Manager",
+			"parenttype": "User",
+			"parent": ("not in", ("Administrator", "Guest")),
+		},
+		pluck="parent",
+		distinct=True,
+	)
+	users = [u for u in users if frappe.db.get_value("User", u, "enabled")] or ["Administrator"]
+	for user in users:
+		frappe.get_doc(
+			{
+				"doctype": "Notification Log",
+				"for_user": user,
+				"type": "Alert",
+				"subject": subject,
+				"email_content": message,
+				"document_type": "Social Channel",
+				"document_name": channel,
+			}
+		).insert(ignore_permissions=True)
+
+
+def is_paused(channel_doc) -> bool:
+	if channel_doc.needs_reauthorization:
+		return True
+	return bool(channel_doc.backoff_until and get_datetime(channel_doc.backoff_until) > now_datetime())

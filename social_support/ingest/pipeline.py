@@ -1,0 +1,237 @@
+"""One normalized item -> Social Message -> Social Profile -> Contact -> thread -> ticket -> Communication.
+
+Idempotent: the Social Message's unique ``message_key`` (channel + platform id) is claimed
+first, so a redelivered or re-polled item is a no-op, decided by the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import frappe
+from frappe.utils import cint, now_datetime
+
+from social_support.platforms.base import (
+	ACTION_CREATE,
+	ACTION_DELETE,
+	ACTION_EDIT,
+	INBOUND,
+	KIND_DM,
+	InboundItem,
+	public_thread_key,
+)
+from social_support.tickets import NewTicket, get_adapter
+from social_support.tickets.erpnext_issue import within_reopen_window
+
+from .profiles import ensure_profile, raised_by_for
+from .text import clean_text, subject_from, to_html, to_system_time
+
+NEW, DUPLICATE, UPDATED, SKIPPED = "new", "duplicate", "updated", "skipped"
+KIND_LABEL = {"post": "Post", "comment": "Comment", "dm": "DM"}
+
+
+@dataclass
+class Context:
+	channel: str
+	platform: str
+	event: str | None
+	settings: object
+
+
+def message_key(channel: str, external_id: str) -> str:
+	return f"{channel}:{external_id}"
+
+
+def process_item(ctx: Context, item: InboundItem) -> str:
+	key = message_key(ctx.channel, item.external_id)
+	existing = frappe.db.get_value(
+		"Social Message", {"message_key": key}, ["name", "text", "status", "communication"], as_dict=True
+	)
+	if item.action == ACTION_DELETE:
+		return _mark_deleted(existing, item) if existing else SKIPPED
+	if existing:
+		if item.action == ACTION_EDIT and clean_text(item.text) != (existing.text or ""):
+			return _apply_edit(existing, item)
+		return DUPLICATE
+
+	thread_key = resolve_thread(ctx, item)
+	inbound = item.direction == INBOUND
+	profile = ensure_profile(item.platform, item.author, ctx.settings) if inbound else None
+	posted_on = to_system_time(item.created_at)
+
+	msg = frappe.get_doc(
+		{
+			"doctype": "Social Message",
+			"channel": ctx.channel,
+			"platform": item.platform,
+			"direction": item.direction,
+			"kind": KIND_LABEL.get(item.kind, "Post"),
+			"status": "Received" if inbound else "Sent",
+			"external_id": item.external_id,
+			"message_key": key,
+			"posted_on": posted_on,
+			"permalink": item.permalink,
+			"social_profile": profile.name if profile else None,
+			"author_id": item.author.user_id,
+			"author_handle": item.author.handle,
+			"author_name": item.author.name,
+			"text": clean_text(item.text),
+			"attachments": "\n".join(item.attachments) or None,
+			"thread_key": thread_key,
+			"root_external_id": item.root_external_id,
+			"parent_external_id": item.parent_external_id,
+			"inbound_event": ctx.event,
+		}
+	)
+	msg.flags.ignore_permissions = True
+	try:
+		msg.db_insert()
+	except frappe.DuplicateEntryError:
+		# a concurrent worker claimed the same platform message first
+		return DUPLICATE
+
+	if inbound:
+		ticket, comm = _route_inbound(ctx, item, msg, profile, thread_key, posted_on)
+	else:
+		ticket, comm = _attach_outbound(ctx, item, msg, thread_key, posted_on)
+	if ticket:
+		frappe.db.set_value(
+			"Social Message",
+			msg.name,
+			{"reference_doctype": get_adapter().doctype, "reference_name": ticket, "communication": comm},
+			update_modified=False,
+		)
+	return NEW
+
+
+def resolve_thread(ctx: Context, item: InboundItem) -> str:
+	"""Keep a reply in its conversation even when the platform did not say which one (X webhooks)."""
+	if item.kind == KIND_DM or not item.parent_external_id:
+		return item.thread_key
+	parent = frappe.db.get_value(
+		"Social Message",
+		{"message_key": message_key(ctx.channel, item.parent_external_id)},
+		["external_id", "root_external_id", "author_id", "direction", "thread_key"],
+		as_dict=True,
+	)
+	if not parent:
+		return item.thread_key
+	root = parent.root_external_id or parent.external_id
+	if item.direction == INBOUND:
+		customer = item.author.user_id
+	elif parent.direction == INBOUND:
+		customer = parent.author_id
+	else:
+		# the account answering itself: stay in the parent's thread
+		return parent.thread_key or item.thread_key
+	return public_thread_key(root, customer)
+
+
+def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
+	adapter = get_adapter()
+	contact = profile.contact if profile else None
+	customer = _customer_of(contact)
+	html = to_html(item.text) or frappe.utils.escape_html(frappe._("(attachment)"))
+	sender = raised_by_for(profile, contact, ctx.settings)
+	sender_name = item.author.name or item.author.handle
+
+	ref = adapter.latest_for_thread(ctx.channel, thread_key)
+	if ref and ref.closed and within_reopen_window(ref.closed_on, cint(ctx.settings.reopen_within_days)):
+		adapter.reopen(ref.name)
+		ticket = ref.name
+	elif ref and not ref.closed:
+		ticket = ref.name
+	else:
+		who = f"@{item.author.handle}" if item.author.handle else (item.author.name or item.author.user_id)
+		ticket = adapter.create(
+			NewTicket(
+				channel=ctx.channel,
+				platform=item.platform,
+				thread_key=thread_key,
+				subject=subject_from(item.text, frappe._("{0} message from {1}").format(item.platform, who)),
+				description_html=html,
+				raised_by=sender,
+				contact=contact,
+				customer=customer,
+				profile=profile.name if profile else None,
+				private=item.kind == KIND_DM,
+				permalink=item.permalink,
+				opened_on=posted_on,
+			)
+		)
+	comm = adapter.add_message(
+		ticket, html=html, sender=sender, sender_name=sender_name, sent_on=posted_on, inbound=True
+	)
+	adapter.touch_inbound(ticket, posted_on)
+	return ticket, comm
+
+
+def _attach_outbound(ctx, item, msg, thread_key, posted_on):
+	"""The account's own post or echo: recorded, shown on the thread's open ticket, never a new ticket."""
+	adapter = get_adapter()
+	ref = adapter.latest_for_thread(ctx.channel, thread_key)
+	if not ref or ref.closed:
+		return None, None
+	# a reply sent from the app already has its Communication (matched by external id upstream)
+	comm = adapter.add_message(
+		ref.name,
+		html=to_html(item.text),
+		sender=frappe.session.user if frappe.session.user not in (None, "Guest") else "Administrator",
+		sender_name=item.author.handle or item.author.name,
+		sent_on=posted_on,
+		inbound=False,
+	)
+	return ref.name, comm
+
+
+def _customer_of(contact: str | None) -> str | None:
+	if not contact:
+		return None
+	return frappe.db.get_value(
+		"Dynamic Link",
+		{"parenttype": "Contact", "parent": contact, "link_doctype": "Customer"},
+		"link_name",
+	)
+
+
+def _apply_edit(existing, item: InboundItem) -> str:
+	text = clean_text(item.text)
+	frappe.db.set_value(
+		"Social Message",
+		existing.name,
+		{"text": text, "status": "Edited", "edited_on": now_datetime()},
+		update_modified=False,
+	)
+	if existing.communication:
+		frappe.db.set_value(
+			"Communication",
+			existing.communication,
+			"content",
+			to_html(text)
+			+ "<p><em>"
+			+ frappe.utils.escape_html(frappe._("(edited on the platform)"))
+			+ "</em></p>",
+			update_modified=False,
+		)
+	return UPDATED
+
+
+def _mark_deleted(existing, item: InboundItem) -> str:
+	if existing.status == "Deleted":
+		return DUPLICATE
+	# never erase: the agent may still need what was said
+	frappe.db.set_value(
+		"Social Message",
+		existing.name,
+		{"status": "Deleted", "deleted_on": now_datetime()},
+		update_modified=False,
+	)
+	if existing.communication:
+		ref = frappe.db.get_value(
+			"Communication", existing.communication, ["reference_doctype", "reference_name"]
+		)
+		if ref and ref[1]:
+			frappe.get_doc(ref[0], ref[1]).add_comment(
+				"Info", frappe._("The customer deleted a message on the platform; its text is kept here.")
+			)
+	return UPDATED

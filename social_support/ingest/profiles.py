@@ -1,0 +1,114 @@
+"""Social Profile per platform user, and the Contact behind it."""
+
+from __future__ import annotations
+
+import re
+
+import frappe
+from frappe.utils import cint, now_datetime
+
+from social_support.platforms.base import Author
+
+_UNSAFE = re.compile(r"[^a-z0-9._-]")
+
+
+def profile_name(platform: str, user_id: str) -> str:
+	return f"{platform}-{user_id}"
+
+
+def ensure_profile(platform: str, author: Author, settings):
+	"""The author's profile, created (with a Contact, by setting) on first sight, refreshed after."""
+	name = profile_name(platform, author.user_id)
+	row = frappe.db.get_value(
+		"Social Profile",
+		name,
+		["name", "contact", "handle", "display_name", "avatar_url", "follower_count"],
+		as_dict=True,
+	)
+	if row:
+		changes = {"last_seen_on": now_datetime()}
+		for field, value in (
+			("handle", author.handle),
+			("display_name", author.name),
+			("avatar_url", author.avatar_url),
+			("follower_count", author.follower_count),
+		):
+			if value not in (None, "") and row.get(field) != value:
+				changes[field] = value
+		frappe.db.set_value("Social Profile", name, changes, update_modified=False)
+		if not row.contact and cint(settings.create_contacts):
+			row.contact = _create_contact(platform, author)
+			frappe.db.set_value("Social Profile", name, "contact", row.contact, update_modified=False)
+		return row
+
+	# the contact is rolled back with the profile if another worker wins the race
+	frappe.db.savepoint("social_profile")
+	contact = _create_contact(platform, author) if cint(settings.create_contacts) else None
+	doc = frappe.get_doc(
+		{
+			"doctype": "Social Profile",
+			"platform": platform,
+			"user_id": author.user_id,
+			"handle": author.handle,
+			"display_name": author.name or author.handle or author.user_id,
+			"avatar_url": author.avatar_url,
+			"profile_url": profile_url(platform, author),
+			"follower_count": author.follower_count,
+			"contact": contact,
+			"first_seen_on": now_datetime(),
+			"last_seen_on": now_datetime(),
+		}
+	)
+	doc.flags.ignore_permissions = True
+	try:
+		doc.insert()
+	except frappe.DuplicateEntryError:
+		# another worker created it between our read and insert (two channels, same person)
+		frappe.db.rollback(save_point="social_profile")
+		return frappe.db.get_value("Social Profile", name, ["name", "contact"], as_dict=True)
+	return frappe._dict(name=doc.name, contact=contact)
+
+
+def profile_url(platform: str, author: Author) -> str | None:
+	if platform == "X" and author.handle:
+		return f"https://x.com/{author.handle}"
+	if platform == "Instagram" and author.handle:
+		return f"https://www.instagram.com/{author.handle}"
+	return None
+
+
+def _create_contact(platform: str, author: Author) -> str:
+	label = author.name or (f"@{author.handle}" if author.handle else f"{platform} user {author.user_id}")
+	first, _, last = label.partition(" ")
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first[:140] or label[:140],
+			"last_name": last[:140] or None,
+			"status": "Open",
+		}
+	)
+	contact.flags.ignore_permissions = True
+	contact.flags.ignore_mandatory = True
+	contact.insert()
+	return contact.name
+
+
+def placeholder_email(profile_name_: str, domain: str | None) -> str:
+	local = _UNSAFE.sub("-", profile_name_.lower())
+	return f"{local}@{domain or 'social.invalid'}"
+
+
+def raised_by_for(profile, contact: str | None, settings) -> str:
+	"""The contact's real email if it has one, else a reserved address that is never mailed."""
+	if contact:
+		email = frappe.db.get_value("Contact", contact, "email_id")
+		if email:
+			return email
+	name = profile.name if profile else "unknown"
+	return placeholder_email(name, settings.placeholder_email_domain)
+
+
+def is_placeholder(email: str | None) -> bool:
+	"""Addresses under the reserved .invalid top-level domain (RFC 2606) can never receive mail."""
+	return bool(email) and email.strip().rstrip(">").lower().endswith(".invalid")

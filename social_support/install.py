@@ -1,0 +1,128 @@
+"""Install, migrate and uninstall: roles, custom fields and default settings, all created in code.
+
+Custom fields are (re)created on every migrate with create_custom_fields, which adds what is
+missing without overwriting an admin's property setters; fixtures would overwrite them.
+"""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+ROLES = ("Social Agent", "Social Approver", "Social Manager")
+
+TICKET_FIELDS = {
+	"Issue": [
+		{
+			"fieldname": "social_section",
+			"fieldtype": "Section Break",
+			"label": "Social",
+			"insert_after": "description",
+			"collapsible": 0,
+			"depends_on": "eval:doc.social_channel",
+		},
+		{
+			"fieldname": "social_channel",
+			"fieldtype": "Link",
+			"label": "Social Channel",
+			"options": "Social Channel",
+			"insert_after": "social_section",
+			"read_only": 1,
+			"in_standard_filter": 1,
+			"search_index": 1,
+		},
+		{
+			"fieldname": "social_platform",
+			"fieldtype": "Data",
+			"label": "Platform",
+			"insert_after": "social_channel",
+			"read_only": 1,
+			"in_standard_filter": 1,
+		},
+		{
+			"fieldname": "social_profile",
+			"fieldtype": "Link",
+			"label": "Social Profile",
+			"options": "Social Profile",
+			"insert_after": "social_platform",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "social_column_break",
+			"fieldtype": "Column Break",
+			"insert_after": "social_profile",
+		},
+		{
+			"fieldname": "social_conversation",
+			"fieldtype": "Select",
+			"label": "Conversation",
+			"options": "\nPublic\nPrivate",
+			"insert_after": "social_column_break",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "social_permalink",
+			"fieldtype": "Data",
+			"options": "URL",
+			"label": "Permalink",
+			"insert_after": "social_conversation",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "social_thread_key",
+			"fieldtype": "Data",
+			"label": "Thread",
+			"insert_after": "social_permalink",
+			"read_only": 1,
+			"search_index": 1,
+		},
+		{
+			"fieldname": "social_last_inbound_on",
+			"fieldtype": "Datetime",
+			"label": "Last Customer Message",
+			"insert_after": "social_thread_key",
+			"read_only": 1,
+		},
+	]
+}
+
+
+def after_install():
+	after_migrate()
+
+
+def after_migrate():
+	create_roles()
+	create_custom_fields(TICKET_FIELDS, ignore_validate=True)
+	set_default_settings()
+
+
+def create_roles():
+	for role in ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+
+
+def set_default_settings():
+	"""Give every setting that was never saved its default (new settings arrive with upgrades)."""
+	stored = frappe.db.get_singles_dict("Social Support Settings")
+	settings = frappe.get_single("Social Support Settings")
+	missing = [df for df in settings.meta.fields if df.default is not None and df.fieldname not in stored]
+	if missing:
+		for df in missing:
+			settings.set(df.fieldname, df.default)
+		settings.flags.ignore_permissions = True
+		settings.save()
+
+
+def before_uninstall():
+	for doctype, fields in TICKET_FIELDS.items():
+		for df in fields:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": df["fieldname"]})
+			if name:
+				frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		frappe.clear_cache(doctype=doctype)
+	for role in ROLES:
+		if frappe.db.exists("Role", role):
+			frappe.db.delete("Has Role", {"role": role})
+			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)

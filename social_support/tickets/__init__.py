@@ -1,0 +1,13 @@
+"""Ticket systems behind one boundary.
+
+Ingestion and the rest of the app call :func:`get_adapter` and speak only the adapter's
+methods; nothing else knows whether tickets are ERPNext Issues or (later) Helpdesk HD Tickets.
+"""
+
+from .base import NewTicket, TicketAdapter, TicketRef
+
+
+def get_adapter() -> TicketAdapter:
+	from .erpnext_issue import IssueAdapter
+
+	return IssueAdapter()

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass
+class TicketRef:
+	doctype: str
+	name: str
+	status: str
+	closed: bool
+	closed_on: datetime | None
+
+
+@dataclass
+class NewTicket:
+	channel: str
+	platform: str
+	thread_key: str
+	subject: str
+	description_html: str
+	raised_by: str
+	contact: str | None
+	customer: str | None
+	profile: str | None
+	private: bool
+	permalink: str | None
+	opened_on: datetime
+
+
+class TicketAdapter:
+	"""What ingestion (and later reply-back and surveys) needs from a ticket system."""
+
+	doctype: str
+
+	def latest_for_thread(self, channel: str, thread_key: str) -> TicketRef | None:
+		raise NotImplementedError
+
+	def create(self, ticket: NewTicket) -> str:
+		raise NotImplementedError
+
+	def reopen(self, name: str) -> None:
+		raise NotImplementedError
+
+	def add_message(
+		self,
+		name: str,
+		*,
+		html: str,
+		sender: str,
+		sender_name: str | None,
+		sent_on: datetime,
+		inbound: bool,
+		subject: str | None = None,
+	) -> str:
+		"""Add a message to the ticket's timeline; returns the Communication name."""
+		raise NotImplementedError
+
+	def touch_inbound(self, name: str, at: datetime) -> None:
+		raise NotImplementedError

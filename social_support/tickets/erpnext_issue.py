@@ -1,0 +1,110 @@
+"""ERPNext Issue as the ticket."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import frappe
+from frappe.utils import add_days, get_datetime, now_datetime
+
+from .base import NewTicket, TicketAdapter, TicketRef
+
+CLOSED = ("Resolved", "Closed")
+
+
+class IssueAdapter(TicketAdapter):
+	doctype = "Issue"
+
+	def latest_for_thread(self, channel: str, thread_key: str) -> TicketRef | None:
+		rows = frappe.get_all(
+			"Issue",
+			filters={"social_channel": channel, "social_thread_key": thread_key},
+			fields=["name", "status", "resolution_date", "modified"],
+			order_by="creation desc",
+			limit=1,
+		)
+		if not rows:
+			return None
+		r = rows[0]
+		closed = r.status in CLOSED
+		closed_on = get_datetime(r.resolution_date or r.modified) if closed else None
+		return TicketRef("Issue", r.name, r.status, closed, closed_on)
+
+	def create(self, t: NewTicket) -> str:
+		settings = frappe.get_cached_doc("Social Support Settings")
+		issue = frappe.new_doc("Issue")
+		issue.update(
+			{
+				"subject": t.subject,
+				"description": t.description_html,
+				"raised_by": t.raised_by,
+				"contact": t.contact,
+				"customer": t.customer,
+				"status": "Open",
+				"opening_date": t.opened_on.date(),
+				"opening_time": t.opened_on.time(),
+				"social_channel": t.channel,
+				"social_platform": t.platform,
+				"social_profile": t.profile,
+				"social_thread_key": t.thread_key,
+				"social_conversation": "Private" if t.private else "Public",
+				"social_permalink": t.permalink,
+				"social_last_inbound_on": t.opened_on,
+			}
+		)
+		if settings.default_issue_type:
+			issue.issue_type = settings.default_issue_type
+		if settings.default_priority:
+			issue.priority = settings.default_priority
+		issue.flags.ignore_permissions = True
+		issue.flags.ignore_mandatory = True
+		issue.insert()
+		return issue.name
+
+	def reopen(self, name: str) -> None:
+		issue = frappe.get_doc("Issue", name)
+		issue.status = "Open"
+		issue.flags.ignore_permissions = True
+		issue.save()
+		issue.add_comment("Info", frappe._("Reopened by a new social message from the customer."))
+
+	def add_message(
+		self,
+		name: str,
+		*,
+		html: str,
+		sender: str,
+		sender_name: str | None,
+		sent_on: datetime,
+		inbound: bool,
+		subject: str | None = None,
+	) -> str:
+		comm = frappe.get_doc(
+			{
+				"doctype": "Communication",
+				"communication_type": "Communication",
+				"communication_medium": "Chat",
+				"sent_or_received": "Received" if inbound else "Sent",
+				"subject": subject or frappe.db.get_value("Issue", name, "subject"),
+				"content": html,
+				"sender": sender,
+				"sender_full_name": sender_name,
+				"communication_date": sent_on,
+				"reference_doctype": "Issue",
+				"reference_name": name,
+				"status": "Linked",
+				"email_status": "Open" if inbound else None,
+			}
+		)
+		comm.flags.ignore_permissions = True
+		comm.insert()
+		return comm.name
+
+	def touch_inbound(self, name: str, at: datetime) -> None:
+		frappe.db.set_value("Issue", name, "social_last_inbound_on", at, update_modified=False)
+
+
+def within_reopen_window(closed_on: datetime | None, days: int) -> bool:
+	if closed_on is None:
+		return False
+	return get_datetime(closed_on) >= add_days(now_datetime(), -int(days or 0))
