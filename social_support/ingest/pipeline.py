@@ -78,7 +78,7 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 			"text": clean_text(item.text),
 			"attachments": "\n".join(item.attachments) or None,
 			"thread_key": thread_key,
-			"root_external_id": item.root_external_id,
+			"root_external_id": thread_root(thread_key) or item.root_external_id,
 			"parent_external_id": item.parent_external_id,
 			"inbound_event": ctx.event,
 		}
@@ -125,6 +125,13 @@ def resolve_thread(ctx: Context, item: InboundItem) -> str:
 		# the account answering itself: stay in the parent's thread
 		return parent.thread_key or item.thread_key
 	return public_thread_key(root, customer)
+
+
+def thread_root(thread_key: str) -> str | None:
+	"""The conversation root of a public thread key (replies later resolve their thread through it)."""
+	if thread_key.startswith("public:"):
+		return thread_key.split(":")[1]
+	return None
 
 
 def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):

@@ -1,0 +1,155 @@
+"""Helpers for the integration suite (runs inside a Frappe bench: bench run-tests --app social_support)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import base64
+import json
+import uuid
+from threading import Thread
+from unittest.mock import patch
+
+import frappe
+from frappe.utils import get_test_client
+
+from social_support.ingest.events import drain
+
+X_SECRET = "x-consumer-secret"
+META_SECRET = "meta-app-secret"
+VERIFY_TOKEN = "verify-me"
+
+
+def uid(prefix: str = "") -> str:
+	"""Numeric-looking unique ids, so repeated runs on one site never collide."""
+	return prefix + str(uuid.uuid4().int)[:15]
+
+
+def make_channel(
+	platform: str,
+	account_id: str,
+	*,
+	base_url: str | None = None,
+	poll: int = 0,
+	webhooks: int = 1,
+	name: str | None = None,
+	**extra,
+):
+	name = name or f"Test {platform} {account_id}"
+	if frappe.db.exists("Social Channel", name):
+		frappe.delete_doc("Social Channel", name, force=True, ignore_permissions=True)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Social Channel",
+			"channel_name": name,
+			"platform": platform,
+			"enabled": 1,
+			"account_id": account_id,
+			"account_handle": "brand",
+			"api_base_url": base_url,
+			"use_webhooks": webhooks,
+			"poll_interval_minutes": poll,
+			**extra,
+		}
+	)
+	if platform == "X":
+		doc.update(
+			{
+				"consumer_key": "ck",
+				"consumer_secret": X_SECRET,
+				"access_token": f"{account_id}-token",
+				"access_token_secret": "ats",
+				"bearer_token": "bearer",
+			}
+		)
+	else:
+		doc.update({"app_secret": META_SECRET, "verify_token": VERIFY_TOKEN, "access_token": "page-token"})
+	doc.insert(ignore_permissions=True)
+	frappe.db.commit()
+	return doc
+
+
+def x_signature(body: bytes, secret: str = X_SECRET) -> str:
+	return "sha256=" + base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def meta_signature(body: bytes, secret: str = META_SECRET) -> str:
+	return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def request(
+	method: str,
+	path: str,
+	*,
+	data: bytes | None = None,
+	headers: dict | None = None,
+	query: dict | None = None,
+):
+	"""A real HTTP request through Frappe's WSGI app, in its own thread (own DB connection, own commit)."""
+	client = get_test_client()
+	site = frappe.local.site
+	out = {}
+
+	def run():
+		with patch("frappe.app.get_site_name", return_value=site):
+			out["r"] = client.open(
+				path,
+				method=method,
+				data=data,
+				headers={"Content-Type": "application/json", **(headers or {})},
+				query_string=query,
+			)
+
+	t = Thread(target=run)
+	t.start()
+	t.join()
+	return out["r"]
+
+
+def post_webhook(endpoint: str, payload: dict | bytes, signature: str | None, header: str):
+	body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+	headers = {header: signature} if signature else {}
+	return request("POST", f"/api/method/social_support.api.webhooks.{endpoint}", data=body, headers=headers)
+
+
+def deliver_x(payload: dict):
+	body = json.dumps(payload).encode()
+	return post_webhook("x", body, x_signature(body), "X-Twitter-Webhooks-Signature")
+
+
+def deliver_meta(payload: dict):
+	body = json.dumps(payload).encode()
+	return post_webhook("meta", body, meta_signature(body), "X-Hub-Signature-256")
+
+
+def work(channel: str) -> dict:
+	"""What a worker does for the queued drain job of a channel."""
+	frappe.db.commit()
+	return drain(channel)
+
+
+def events_of(channel: str | None = None, **filters):
+	if channel:
+		filters["channel"] = channel
+	return frappe.get_all(
+		"Social Inbound Event", filters=filters, fields=["name", "status", "items_new", "error"]
+	)
+
+
+def issue_for(channel: str, thread_key: str):
+	name = frappe.db.get_value(
+		"Issue",
+		{"social_channel": channel, "social_thread_key": thread_key},
+		"name",
+		order_by="creation desc",
+	)
+	return frappe.get_doc("Issue", name) if name else None
+
+
+def communications(issue: str):
+	return frappe.get_all(
+		"Communication",
+		filters={"reference_doctype": "Issue", "reference_name": issue},
+		fields=["name", "sent_or_received", "communication_medium", "content", "sender"],
+		order_by="creation asc",
+	)
