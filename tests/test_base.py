@@ -3,8 +3,8 @@ from datetime import datetime, timedelta, timezone
 from social_support.platforms import ChannelConfig, get_family
 from social_support.platforms.base import (
 	AuthError,
-	RateLimited,
 	RateLimit,
+	RateLimited,
 	dm_thread_key,
 	public_thread_key,
 	signature_matches,
