@@ -4,7 +4,7 @@ app_publisher = "social_support contributors"
 app_description = "X, Facebook and Instagram conversations as ERPNext Issues, answered from the ticket"
 app_email = "maintainers@social-support.invalid"
 app_license = "mit"
-required_apps = ["erpnext"]
+required_apps = ["frappe/erpnext"]
 
 export_python_type_annotations = True
 require_type_annotated_api_methods = True
@@ -15,6 +15,12 @@ before_uninstall = "social_support.install.before_uninstall"
 
 doctype_js = {"Issue": "public/js/issue.js"}
 doctype_list_js = {"Social Inbound Event": "public/js/social_inbound_event_list.js"}
+
+doc_events = {
+	"Email Queue": {
+		"before_insert": "social_support.outbound.email_guard.drop_placeholder_recipients",
+	},
+}
 
 scheduler_events = {
 	"cron": {

@@ -7,6 +7,7 @@ pays the job start-up cost once per batch, not once per message.
 from __future__ import annotations
 
 import json
+import time
 import traceback
 
 import frappe
@@ -18,6 +19,7 @@ from .pipeline import DUPLICATE, NEW, SKIPPED, UPDATED, Context, process_item
 
 QUEUED, PROCESSING, PROCESSED, FAILED, IGNORED = "Queued", "Processing", "Processed", "Failed", "Ignored"
 DRAIN_BATCH = 200
+DRAIN_TIME_BUDGET = 1200  # seconds; then the job ends and the scheduler's sweep queues the rest
 MAX_ITEMS_PER_EVENT = 1000  # a delivery with more is cut; the rest would be a sign of abuse
 
 
@@ -61,6 +63,7 @@ def enqueue_drain(channel: str) -> None:
 	frappe.enqueue(
 		"social_support.ingest.events.drain",
 		queue="short",
+		timeout=DRAIN_TIME_BUDGET + 300,
 		job_id=drain_job_id(channel),
 		deduplicate=True,
 		enqueue_after_commit=True,
@@ -71,7 +74,8 @@ def enqueue_drain(channel: str) -> None:
 def drain(channel: str, limit: int | None = None) -> dict:
 	"""Process queued events of a channel, oldest first, until none are left (or ``limit``)."""
 	done = {"processed": 0, "failed": 0}
-	while True:
+	started = time.monotonic()
+	while time.monotonic() - started < DRAIN_TIME_BUDGET:
 		names = frappe.get_all(
 			"Social Inbound Event",
 			filters={"channel": channel, "status": QUEUED},

@@ -178,3 +178,16 @@ class TestProcessing(FrappeTestCase):
 		self.assertEqual(
 			(issue.contact, issue.customer, issue.raised_by), (contact.name, customer.name, email)
 		)
+
+
+class TestEmailGuard(FrappeTestCase):
+	def test_placeholder_addresses_are_never_mailed(self):
+		frappe.sendmail(recipients=["x-123@social.invalid"], subject="guard test", message="hello", now=False)
+		q = frappe.get_last_doc("Email Queue", filters={"message": ("like", "%guard test%")})
+		self.assertEqual(q.status, "Error")
+		self.assertEqual(q.recipients, [])
+
+		frappe.sendmail(recipients=["x-124@social.invalid", "real@example.com"], subject="guard test two", message="hi", now=False)
+		q = frappe.get_last_doc("Email Queue", filters={"message": ("like", "%guard test two%")})
+		self.assertEqual([r.recipient for r in q.recipients], ["real@example.com"])
+		self.assertEqual(q.status, "Not Sent")

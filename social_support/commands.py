@@ -1,0 +1,155 @@
+"""bench commands.
+
+    bench --site SITE social-sandbox [--port 8899] [--webhooks SITE_URL] [--every 20] [--messages N]
+
+Starts the sandbox (local X API v2 + Graph API emulator), points three demo channels at it,
+and lets simulated customers write so an admin can watch the whole flow without API keys.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+import click
+from frappe.commands import get_site, pass_context
+
+DEMO_SECRET_X = "sandbox-consumer-secret"
+DEMO_SECRET_META = "sandbox-app-secret"
+
+CUSTOMERS = [
+	("301", "alice_k", "Alice Karlsson"),
+	("302", "bjorn_n", "Bjørn Nilsen"),
+	("303", "ewa_w", "Ewa Wiśniewska"),
+	("304", "max_m", "Max Müller"),
+	("305", "li_wei", "李伟"),
+]
+LINES = [
+	"my order #{n} still hasn't arrived, any news?",
+	"the app logs me out every time I open it",
+	"thank you for the quick help yesterday!",
+	"mitt paket har inte kommit, ordernummer {n}",
+	"min konto er låst, kan dere hjelpe?",
+	"Bestellung {n} ist beschädigt angekommen",
+	"nie mogę się zalogować od rana",
+	"我的订单{n}还没到",
+]
+
+
+def _demo_channels(url: str) -> dict[str, str]:
+	import frappe
+
+	wanted = {
+		"Sandbox X": {
+			"platform": "X",
+			"account_id": "99",
+			"account_handle": "brand",
+			"consumer_key": "sandbox-key",
+			"consumer_secret": DEMO_SECRET_X,
+			"access_token": "99-sandbox",
+			"access_token_secret": "sandbox-token-secret",
+			"bearer_token": "sandbox-bearer",
+			"listening_terms": "brand\nbrnd\n#brandhelp",
+		},
+		"Sandbox Facebook": {
+			"platform": "Facebook",
+			"account_id": "1001",
+			"app_secret": DEMO_SECRET_META,
+			"verify_token": "sandbox-verify",
+			"access_token": "sandbox-page-token",
+		},
+		"Sandbox Instagram": {
+			"platform": "Instagram",
+			"account_id": "2001",
+			"account_handle": "brand",
+			"app_secret": DEMO_SECRET_META,
+			"verify_token": "sandbox-verify",
+			"access_token": "sandbox-page-token",
+		},
+	}
+	for name, values in wanted.items():
+		doc = frappe.get_doc("Social Channel", name) if frappe.db.exists("Social Channel", name) else frappe.new_doc("Social Channel")
+		doc.update({"channel_name": name, "enabled": 1, "api_base_url": url, "poll_interval_minutes": 1, **values})
+		doc.save(ignore_permissions=True)
+	frappe.db.commit()
+	return {name: values["platform"] for name, values in wanted.items()}
+
+
+def _simulate(sb, rng: random.Random, webhook_url: str | None) -> str:
+	"""One customer action in the sandbox (and its webhook, when asked). Returns a line for the log."""
+	user_id, handle, name = rng.choice(CUSTOMERS)
+	text = rng.choice(LINES).format(n=rng.randint(1000, 9999))
+	kind = rng.choice(["x_mention", "x_dm", "fb_comment", "messenger", "ig_comment", "ig_dm"])
+	x, g = sb.x, sb.graph
+	if kind.startswith("x_"):
+		x.add_user(user_id, handle, name)
+		if kind == "x_mention":
+			obj = x.post_tweet(user_id, f"@brand {text}")
+			payload = x.webhook_payload("tweet", tweet_id=obj["id"]) if webhook_url else None
+		else:
+			obj = x.send_dm_to("99", user_id, text)
+			payload = x.webhook_payload("dm", event_id=obj["id"]) if webhook_url else None
+		if payload:
+			x.deliver_webhook(f"{webhook_url}/api/method/social_support.api.webhooks.x", DEMO_SECRET_X, payload)
+	else:
+		g.add_user(user_id, name, username=handle)
+		if kind == "fb_comment":
+			post = g.page_post("1001", "What would you like to see in our autumn range?")
+			obj = g.comment(post["id"], user_id, text)
+			payload = g.webhook_payload("feed_comment", comment_id=obj["id"]) if webhook_url else None
+		elif kind == "ig_comment":
+			media = g.ig_media("2001", "Autumn collection")
+			obj = g.comment(media["id"], user_id, text)
+			payload = g.webhook_payload("ig_comment", comment_id=obj["id"]) if webhook_url else None
+		else:
+			account, platform = ("1001", "messenger") if kind == "messenger" else ("2001", "instagram")
+			obj = g.message(account, user_id, text, platform=platform)
+			payload = g.webhook_payload("message", message_id=obj["id"]) if webhook_url else None
+		if payload:
+			g.deliver_webhook(f"{webhook_url}/api/method/social_support.api.webhooks.meta", DEMO_SECRET_META, payload)
+	return f"{kind:11} @{handle}: {text}"
+
+
+@click.command("social-sandbox")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8899, show_default=True, type=int)
+@click.option("--webhooks", "webhook_url", default=None, help="Site URL to deliver signed webhooks to (else the channels poll).")
+@click.option("--every", default=20.0, show_default=True, help="Seconds between simulated customer messages.")
+@click.option("--messages", default=0, help="Stop after this many messages (0 = until Ctrl-C).")
+@click.option("--seed", default=None, type=int, help="Random seed for a reproducible demo.")
+@pass_context
+def social_sandbox(context, host, port, webhook_url, every, messages, seed):
+	"""Run the X/Graph API sandbox and wire demo channels to it."""
+	import frappe
+
+	from social_support.sandbox.server import Sandbox
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		sb = Sandbox(host, port).start()
+		channels = _demo_channels(sb.url)
+		if webhook_url:
+			for name in channels:
+				frappe.db.set_value("Social Channel", name, {"use_webhooks": 1, "poll_interval_minutes": 0})
+			frappe.db.commit()
+		click.echo(f"Sandbox on {sb.url}; demo channels: {', '.join(channels)}")
+		click.echo(
+			"Customers write every {}s; {}. Ctrl-C to stop.".format(
+				every, f"webhooks go to {webhook_url}" if webhook_url else "the channels poll every minute (keep `bench start` running)"
+			)
+		)
+		rng = random.Random(seed)
+		sent = 0
+		while not messages or sent < messages:
+			click.echo(_simulate(sb, rng, webhook_url))
+			sent += 1
+			time.sleep(every)
+	except KeyboardInterrupt:
+		pass
+	finally:
+		frappe.destroy()
+
+
+commands = [social_sandbox]

@@ -1,0 +1,254 @@
+"""Graph API client over facebook-sdk 3.1.0, for a Facebook Page or an Instagram professional account.
+
+facebook-sdk pitfalls handled here: it only accepts versions 2.8..3.1, so the version is set
+as a plain attribute after construction; its host is a module global, so a per-client
+session rewrites the URL instead (several channels with different hosts share a process);
+it ignores the HTTP status and raises GraphAPIError from the body without the subcode, so
+errors are classified from ``e.result`` and the last response kept by a session hook;
+nested parameters must be JSON strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import facebook
+import requests
+
+from ..base import (
+	FACEBOOK,
+	AuthError,
+	BadRequest,
+	Duplicate,
+	OutsideWindow,
+	PermissionDenied,
+	PlatformError,
+	PollPage,
+	RateLimit,
+	RateLimited,
+	SendResult,
+	TransientError,
+	utc,
+)
+from . import constants as c
+from .parse import latest_time
+
+
+class _RewritingSession(requests.Session):
+	def __init__(self, base_url: str | None):
+		super().__init__()
+		self.base_url = (base_url or "").rstrip("/")
+		self.last_response: requests.Response | None = None
+
+	def request(self, method, url, *args, **kwargs):
+		if self.base_url and url.startswith(c.OFFICIAL_HOST):
+			url = self.base_url + url[len(c.OFFICIAL_HOST) :]
+		response = super().request(method, url, *args, **kwargs)
+		self.last_response = response
+		return response
+
+
+def usage_of(response) -> RateLimit | None:
+	if response is None:
+		return None
+	h = response.headers
+	pct = []
+	for header in ("x-app-usage", "x-page-usage"):
+		try:
+			pct.extend(float(v) for v in json.loads(h.get(header) or "{}").values())
+		except (ValueError, AttributeError):
+			pass
+	return RateLimit(usage_percent=max(pct)) if pct else None
+
+
+def _regain_seconds(response) -> float | None:
+	"""X-Business-Use-Case-Usage: {"<id>": [{"estimated_time_to_regain_access": minutes, ...}]}"""
+	if response is None:
+		return None
+	try:
+		buc = json.loads(response.headers.get("x-business-use-case-usage") or "{}")
+	except ValueError:
+		return None
+	minutes = [
+		float(entry.get("estimated_time_to_regain_access") or 0)
+		for entries in buc.values()
+		for entry in (entries if isinstance(entries, list) else [entries])
+	]
+	return max(minutes) * 60 if minutes and max(minutes) > 0 else None
+
+
+def classify(exc: Exception, response=None) -> PlatformError:
+	if isinstance(exc, PlatformError):
+		return exc
+	if isinstance(exc, requests.RequestException):
+		return TransientError(f"Graph API unreachable: {type(exc).__name__}")
+	status = getattr(response, "status_code", None)
+	if not isinstance(exc, facebook.GraphAPIError):
+		return TransientError(f"Graph API client error: {type(exc).__name__}: {exc}", status=status)
+	result = exc.result if isinstance(exc.result, dict) else {}
+	err = result.get("error") if isinstance(result.get("error"), dict) else {}
+	code = err.get("code")
+	subcode = err.get("error_subcode")
+	message = err.get("message") or (str(exc.result) if not result else "Graph API error")
+	kw = {"status": status, "code": code, "subcode": subcode, "raw": result or None}
+	if code in c.AUTH_CODES:
+		return AuthError(message, **kw)
+	if code in c.RATE_LIMIT_CODES:
+		return RateLimited(message, retry_after=_regain_seconds(response) or c.DEFAULT_RETRY_AFTER, **kw)
+	if code == 10 and subcode == c.OUTSIDE_WINDOW_SUBCODE:
+		return OutsideWindow(message, **kw)
+	if code in c.DUPLICATE_CODES:
+		return Duplicate(message, **kw)
+	if code in c.PERMISSION_CODES:
+		return PermissionDenied(message, **kw)
+	if code in c.BAD_PARAMETER_CODES:
+		return BadRequest(message, **kw)
+	if code in c.TRANSIENT_CODES or (status and status >= 500) or code is None:
+		# no code at all: a gateway page or an empty answer, not the platform saying no
+		return TransientError(message, **kw)
+	return PlatformError(message, **kw)
+
+
+def messaging_window(
+	last_customer_message_at: datetime, now: datetime, human_agent_allowed: bool
+) -> str | None:
+	"""How a DM may be sent now: "RESPONSE" inside 24 h, "HUMAN_AGENT" up to 7 days (human senders only), else None."""
+	age = utc(now) - utc(last_customer_message_at)
+	if age <= timedelta(hours=c.MESSAGING_WINDOW_HOURS):
+		return "RESPONSE"
+	if human_agent_allowed and age <= timedelta(days=c.HUMAN_AGENT_WINDOW_DAYS):
+		return "HUMAN_AGENT"
+	return None
+
+
+def _epoch(value: str | None) -> int | None:
+	try:
+		return int(float(value)) if value else None
+	except ValueError:
+		return None
+
+
+class MetaClient:
+	def __init__(self, config):
+		self.config = config
+		self.platform = config.platform
+		self.account_id = str(config.account_id)
+		self.session = _RewritingSession(config.api_base_url)
+		self.graph = facebook.GraphAPI(
+			access_token=config.credentials.get("access_token"), timeout=config.timeout, session=self.session
+		)
+		self.graph.version = c.GRAPH_VERSION
+
+	def _request(self, path: str, args: dict | None = None, post_args: dict | None = None) -> dict:
+		self.session.last_response = None
+		try:
+			return self.graph.request(f"{c.GRAPH_VERSION}/{path}", args=args, post_args=post_args)
+		except Exception as e:
+			raise classify(e, self.session.last_response) from e
+
+	# --- polling ---------------------------------------------------------------------------
+	def streams(self) -> list[str]:
+		return list(c.STREAMS_FACEBOOK if self.platform == FACEBOOK else c.STREAMS_INSTAGRAM)
+
+	def poll(self, stream: str, cursor: str | None) -> Iterator[PollPage]:
+		since = _epoch(cursor)
+		if stream == c.STREAM_FEED:
+			path, args = f"{self.account_id}/feed", {"fields": c.FEED_FIELDS, "limit": c.PAGE_SIZE}
+		elif stream == c.STREAM_IG_COMMENTS:
+			path, args = f"{self.account_id}/media", {"fields": c.IG_MEDIA_FIELDS, "limit": c.PAGE_SIZE}
+		elif stream in (c.STREAM_MESSENGER, c.STREAM_IG_DMS):
+			platform = "messenger" if stream == c.STREAM_MESSENGER else "instagram"
+			path, args = (
+				f"{self.account_id}/conversations",
+				{"platform": platform, "fields": c.CONVERSATION_FIELDS, "limit": c.PAGE_SIZE},
+			)
+		else:
+			raise BadRequest(f"unknown Meta stream {stream!r}")
+		newest = since
+		for page_no in range(c.MAX_PAGES_PER_POLL):
+			raw = self._request(path, dict(args))
+			rate = usage_of(self.session.last_response)
+			fresh, older_reached = _since(raw, since)
+			page_newest = latest_time(stream, raw)
+			if page_newest is not None:
+				newest = max(newest or 0, int(page_newest.timestamp()))
+			next_url = (raw.get("paging") or {}).get("next")
+			last = not next_url or older_reached or page_no == c.MAX_PAGES_PER_POLL - 1
+			yield PollPage(
+				stream=stream,
+				raw=fresh,
+				cursor=(str(newest) if newest is not None else cursor) if last else None,
+				has_more=not last,
+				rate_limit=rate,
+			)
+			if last:
+				return
+			args = {k: v[-1] for k, v in parse_qs(urlsplit(next_url).query).items() if k != "access_token"}
+
+	# --- sending ---------------------------------------------------------------------------
+	def reply_public(self, in_reply_to: str, text: str) -> SendResult:
+		edge = "comments" if self.platform == FACEBOOK else "replies"
+		data = self._request(f"{in_reply_to}/{edge}", post_args={"message": text})
+		return SendResult(str(data.get("id")), data)
+
+	def send_dm(self, recipient_id: str, text: str, tag: str | None = None) -> SendResult:
+		post = {"recipient": json.dumps({"id": recipient_id}), "message": json.dumps({"text": text})}
+		if tag:
+			post.update({"messaging_type": "MESSAGE_TAG", "tag": tag})
+		else:
+			post["messaging_type"] = "RESPONSE"
+		data = self._request(f"{self.account_id}/messages", post_args=post)
+		return SendResult(str(data.get("message_id")), data)
+
+	def private_reply(self, comment_id: str, text: str) -> SendResult:
+		post = {"recipient": json.dumps({"comment_id": comment_id}), "message": json.dumps({"text": text})}
+		data = self._request(f"{self.account_id}/messages", post_args=post)
+		return SendResult(str(data.get("message_id")), data)
+
+	def hide(self, comment_id: str, hidden: bool = True) -> SendResult:
+		key = "is_hidden" if self.platform == FACEBOOK else "hide"
+		data = self._request(comment_id, post_args={key: "true" if hidden else "false"})
+		return SendResult(str(comment_id), data)
+
+	def like(self, object_id: str) -> SendResult:
+		return SendResult(str(object_id), self._request(f"{object_id}/likes", post_args={}))
+
+	def repost(self, object_id: str) -> SendResult:
+		raise BadRequest("reposting is not supported on Facebook or Instagram")
+
+
+def _since(raw: dict, since: int | None) -> tuple[dict, bool]:
+	"""Drop what is not newer than the cursor; say whether the page reached older objects."""
+	if since is None:
+		return raw, False
+	kept, older = [], False
+	for obj in raw.get("data") or []:
+		stamp = obj.get("updated_time") or obj.get("timestamp") or obj.get("created_time")
+		t = int(utc(_iso(stamp)).timestamp()) if stamp else None
+		children = {}
+		for sub in ("comments", "messages"):
+			rows = (obj.get(sub) or {}).get("data")
+			if rows is not None:
+				new_rows = [r for r in rows if _newer(r, since)]
+				children[sub] = {**obj[sub], "data": new_rows}
+		if t is not None and t <= since and not any(ch["data"] for ch in children.values()):
+			older = True
+			continue
+		kept.append({**obj, **children})
+	return {**raw, "data": kept}, older
+
+
+def _iso(value: str) -> datetime:
+	from dateutil import parser as dtparser
+
+	return dtparser.isoparse(value)
+
+
+def _newer(row: dict, since: int) -> bool:
+	stamp = row.get("created_time") or row.get("timestamp")
+	if not stamp:
+		return True
+	return int(utc(_iso(stamp)).timestamp()) > since

@@ -1,0 +1,41 @@
+"""Meta Graph API constants: versions, streams, fields, error codes, limits, windows."""
+
+OFFICIAL_HOST = "https://graph.facebook.com"
+GRAPH_VERSION = "v19.0"
+
+STREAM_FEED = "feed"
+STREAM_MESSENGER = "messenger"
+STREAM_IG_COMMENTS = "ig_comments"
+STREAM_IG_DMS = "ig_dms"
+STREAMS_FACEBOOK = (STREAM_FEED, STREAM_MESSENGER)
+STREAMS_INSTAGRAM = (STREAM_IG_COMMENTS, STREAM_IG_DMS)
+
+FEED_FIELDS = "id,message,created_time,updated_time,from,permalink_url,comments.limit(100){id,message,from,created_time,parent{id}}"
+CONVERSATION_FIELDS = (
+	"participants,updated_time,messages.limit(50){id,message,from,to,created_time,attachments}"
+)
+IG_MEDIA_FIELDS = "id,caption,timestamp,permalink,comments.limit(100){id,text,username,from,timestamp,replies{id,text,username,from,timestamp}}"
+
+MAX_PAGES_PER_POLL = 10
+PAGE_SIZE = 25
+DEFAULT_RETRY_AFTER = 60.0
+
+MESSAGING_WINDOW_HOURS = 24
+HUMAN_AGENT_WINDOW_DAYS = 7
+PRIVATE_REPLY_WINDOW_DAYS = 7
+
+CHAR_LIMITS = {
+	"messenger": 2000,
+	"facebook_comment": 8000,
+	"instagram_comment": 2200,
+	"instagram_dm": 1000,
+}
+
+# error codes (read from the body, never from the text)
+AUTH_CODES = {190}
+RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002, 80006}
+PERMISSION_CODES = {10, *range(200, 300), 551, 10903}
+OUTSIDE_WINDOW_SUBCODE = 2018278
+BAD_PARAMETER_CODES = {100}
+DUPLICATE_CODES = {10900}
+TRANSIENT_CODES = {1, 2}

@@ -1,0 +1,257 @@
+"""X API v2 client over tweepy.Client, pointed at ``api_base_url`` when one is set (the sandbox).
+
+tweepy hard-codes https://api.twitter.com in ``BaseClient.request`` and sends through
+``self.session``; a session that rewrites the prefix points it elsewhere, and OAuth 1 then
+signs the rewritten URL. We never use ``wait_on_rate_limit`` (a 429 without a reset header
+makes tweepy retry in a tight loop) and ask tweepy for the raw ``requests.Response`` so the
+rate-limit headers of successful calls are kept too.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import requests
+import tweepy
+
+from ..base import (
+	AuthError,
+	BadRequest,
+	Duplicate,
+	NotFound,
+	PermissionDenied,
+	PlatformError,
+	PollPage,
+	RateLimit,
+	RateLimited,
+	SendResult,
+	TransientError,
+)
+from . import constants as c
+
+
+class _RewritingSession(requests.Session):
+	def __init__(self, base_url: str | None, timeout: float):
+		super().__init__()
+		self.base_url = (base_url or "").rstrip("/")
+		self.timeout = timeout
+
+	def request(self, method, url, *args, **kwargs):
+		if self.base_url and url.startswith(c.OFFICIAL_HOST):
+			url = self.base_url + url[len(c.OFFICIAL_HOST) :]
+		kwargs.setdefault("timeout", self.timeout)
+		return super().request(method, url, *args, **kwargs)
+
+
+def rate_limit_of(response) -> RateLimit | None:
+	h = getattr(response, "headers", None) or {}
+	if "x-rate-limit-remaining" not in h and "x-rate-limit-reset" not in h:
+		return None
+
+	def num(key):
+		try:
+			return int(h[key])
+		except (KeyError, TypeError, ValueError):
+			return None
+
+	return RateLimit(
+		limit=num("x-rate-limit-limit"),
+		remaining=num("x-rate-limit-remaining"),
+		reset_at=num("x-rate-limit-reset"),
+	)
+
+
+def classify(exc: Exception) -> PlatformError:
+	"""tweepy / requests exception -> the app's error taxonomy (by status and code, never by text)."""
+	if isinstance(exc, PlatformError):
+		return exc
+	if isinstance(exc, requests.RequestException):
+		return TransientError(f"X unreachable: {type(exc).__name__}")
+	if not isinstance(exc, tweepy.HTTPException):
+		return TransientError(f"X client error: {type(exc).__name__}: {exc}")
+	resp = exc.response
+	status = getattr(resp, "status_code", None)
+	codes = list(exc.api_codes or [])
+	message = "; ".join(str(m) for m in exc.api_messages or []) or f"HTTP {status}"
+	kw = {"status": status, "code": codes[0] if codes else None, "raw": exc.api_errors}
+	if status == 429:
+		rl = rate_limit_of(resp)
+		retry = max(rl.reset_at - time.time(), 1) if rl and rl.reset_at else c.DEFAULT_RETRY_AFTER
+		return RateLimited(message, retry_after=retry, **kw)
+	if status == 401:
+		return AuthError(message, **kw)
+	if status == 403:
+		# 187 is the v1.1 duplicate code; v2 says it in "detail" with type about:blank
+		if 187 in codes or "duplicate" in message.lower():
+			return Duplicate(message, **kw)
+		return PermissionDenied(message, **kw)
+	if status == 404:
+		return NotFound(message, **kw)
+	if status == 400:
+		return BadRequest(message, **kw)
+	if status and status >= 500:
+		return TransientError(message, **kw)
+	return PlatformError(message, **kw)
+
+
+class XClient:
+	def __init__(self, config):
+		self.config = config
+		creds = config.credentials
+		self.account_id = str(config.account_id)
+		self.handle = config.account_handle
+		self.client = tweepy.Client(
+			bearer_token=creds.get("bearer_token"),
+			consumer_key=creds.get("consumer_key"),
+			consumer_secret=creds.get("consumer_secret"),
+			access_token=creds.get("access_token"),
+			access_token_secret=creds.get("access_token_secret"),
+			return_type=requests.Response,
+			wait_on_rate_limit=False,
+		)
+		self.client.session = _RewritingSession(config.api_base_url, config.timeout)
+		# reads use the bearer token when there is one, else the account's own OAuth 1 token
+		self._read_user_auth = not creds.get("bearer_token")
+
+	# --- polling ---------------------------------------------------------------------------
+	def streams(self) -> list[str]:
+		streams = [c.STREAM_MENTIONS]
+		if self.search_query():
+			streams.append(c.STREAM_SEARCH)
+		streams.append(c.STREAM_DMS)
+		return streams
+
+	def search_query(self) -> str | None:
+		terms = []
+		for term in self.config.listening_terms:
+			term = term.strip().replace('"', "")
+			if not term:
+				continue
+			terms.append(f'"{term}"' if " " in term else term)
+		if not terms:
+			return None
+		suffix = " -is:retweet" + (f" -from:{self.handle}" if self.handle else "")
+		query = "(" + " OR ".join(terms) + ")" + suffix
+		while len(query) > c.SEARCH_QUERY_MAX and len(terms) > 1:
+			terms.pop()
+			query = "(" + " OR ".join(terms) + ")" + suffix
+		return query
+
+	def poll(self, stream: str, cursor: str | None) -> Iterator[PollPage]:
+		if stream == c.STREAM_DMS:
+			yield from self._poll_dms(cursor)
+			return
+		newest = None
+		token = None
+		for page_no in range(c.MAX_PAGES_PER_POLL):
+			kwargs = {
+				"since_id": cursor or None,
+				"max_results": c.PAGE_SIZE,
+				"expansions": c.TWEET_EXPANSIONS,
+				"tweet_fields": c.TWEET_FIELDS,
+				"user_fields": c.USER_FIELDS,
+				"user_auth": self._read_user_auth,
+			}
+			try:
+				if stream == c.STREAM_MENTIONS:
+					resp = self.client.get_users_mentions(self.account_id, pagination_token=token, **kwargs)
+				elif stream == c.STREAM_SEARCH:
+					query = self.search_query()
+					if not query:
+						return
+					resp = self.client.search_recent_tweets(query, next_token=token, **kwargs)
+				else:
+					raise BadRequest(f"unknown X stream {stream!r}")
+			except Exception as e:
+				raise classify(e) from e
+			raw = resp.json()
+			meta = raw.get("meta") or {}
+			if page_no == 0:
+				newest = meta.get("newest_id")
+			token = meta.get("next_token")
+			last = not token or page_no == c.MAX_PAGES_PER_POLL - 1
+			yield PollPage(
+				stream=stream,
+				raw=raw,
+				cursor=(newest or cursor) if last else None,
+				has_more=not last,
+				rate_limit=rate_limit_of(resp),
+			)
+			if last:
+				return
+
+	def _poll_dms(self, cursor: str | None) -> Iterator[PollPage]:
+		# the DM events endpoint has no since_id: page back until we meet what we have seen
+		seen = int(cursor) if cursor and cursor.isdigit() else None
+		highest = seen
+		token = None
+		for page_no in range(c.MAX_PAGES_PER_POLL):
+			try:
+				resp = self.client.get_direct_message_events(
+					pagination_token=token,
+					max_results=c.PAGE_SIZE,
+					dm_event_fields=c.DM_EVENT_FIELDS,
+					expansions=c.DM_EXPANSIONS,
+					user_fields=c.USER_FIELDS,
+					user_auth=True,
+				)
+			except Exception as e:
+				raise classify(e) from e
+			raw = resp.json()
+			events = raw.get("data") or []
+			fresh = [e for e in events if seen is None or int(e["id"]) > seen]
+			for e in fresh:
+				highest = max(highest or 0, int(e["id"]))
+			raw = {**raw, "data": fresh}
+			token = (raw.get("meta") or {}).get("next_token")
+			last = not token or len(fresh) < len(events) or page_no == c.MAX_PAGES_PER_POLL - 1
+			yield PollPage(
+				stream=c.STREAM_DMS,
+				raw=raw,
+				cursor=(str(highest) if highest is not None else cursor) if last else None,
+				has_more=not last,
+				rate_limit=rate_limit_of(resp),
+			)
+			if last:
+				return
+
+	# --- sending ---------------------------------------------------------------------------
+	def _call(self, fn, *args, **kwargs):
+		try:
+			return fn(*args, **kwargs).json()
+		except Exception as e:
+			raise classify(e) from e
+
+	def _permalink(self, tweet_id: str) -> str | None:
+		return f"https://x.com/{self.handle}/status/{tweet_id}" if self.handle else None
+
+	def post(self, text: str) -> SendResult:
+		data = self._call(self.client.create_tweet, text=text, user_auth=True)
+		tid = str(data["data"]["id"])
+		return SendResult(tid, data, self._permalink(tid))
+
+	def reply_public(self, in_reply_to: str, text: str) -> SendResult:
+		data = self._call(
+			self.client.create_tweet, text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True
+		)
+		tid = str(data["data"]["id"])
+		return SendResult(tid, data, self._permalink(tid))
+
+	def send_dm(self, recipient_id: str, text: str, tag: str | None = None) -> SendResult:
+		data = self._call(
+			self.client.create_direct_message, participant_id=recipient_id, text=text, user_auth=True
+		)
+		return SendResult(str(data["data"]["dm_event_id"]), data)
+
+	def like(self, tweet_id: str) -> SendResult:
+		return SendResult(str(tweet_id), self._call(self.client.like, tweet_id, user_auth=True))
+
+	def repost(self, tweet_id: str) -> SendResult:
+		return SendResult(str(tweet_id), self._call(self.client.retweet, tweet_id, user_auth=True))
+
+	def private_reply(self, comment_id: str, text: str) -> SendResult:
+		raise BadRequest("private replies to a post are not supported on X; send a DM")
+
+	def hide(self, object_id: str, hidden: bool = True) -> SendResult:
+		raise BadRequest("hiding replies is not supported on X by this app")

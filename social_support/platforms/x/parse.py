@@ -1,0 +1,114 @@
+"""X API v2 pages (mentions, search, DM events) -> InboundItem."""
+
+from __future__ import annotations
+
+from dateutil import parser as dtparser
+
+from ..base import (
+	INBOUND,
+	KIND_COMMENT,
+	KIND_DM,
+	KIND_POST,
+	OUTBOUND,
+	Author,
+	InboundItem,
+	X,
+	dm_thread_key,
+	public_thread_key,
+	utc,
+)
+from .constants import STREAM_DMS
+
+
+def _users(raw: dict) -> dict[str, dict]:
+	return {str(u["id"]): u for u in (raw.get("includes") or {}).get("users") or []}
+
+
+def _author(user_id: str, users: dict[str, dict]) -> Author:
+	u = users.get(user_id) or {}
+	return Author(
+		user_id=user_id,
+		handle=u.get("username"),
+		name=u.get("name"),
+		avatar_url=u.get("profile_image_url"),
+		follower_count=(u.get("public_metrics") or {}).get("followers_count"),
+	)
+
+
+def parse_tweets(raw: dict, account_id: str, stream: str) -> list[InboundItem]:
+	users = _users(raw)
+	items = []
+	for t in raw.get("data") or []:
+		refs = {r.get("type"): str(r.get("id")) for r in t.get("referenced_tweets") or []}
+		if "retweeted" in refs:
+			continue
+		tid = str(t["id"])
+		author_id = str(t.get("author_id"))
+		author = _author(author_id, users)
+		parent = refs.get("replied_to")
+		root = str(t.get("conversation_id") or parent or tid)
+		outbound = author_id == str(account_id)
+		customer = str(t.get("in_reply_to_user_id") or account_id) if outbound else author_id
+		items.append(
+			InboundItem(
+				platform=X,
+				account_id=str(account_id),
+				external_id=tid,
+				kind=KIND_COMMENT if parent else KIND_POST,
+				text=t.get("text") or "",
+				author=author,
+				created_at=utc(dtparser.isoparse(t["created_at"])) if t.get("created_at") else None,
+				thread_key=public_thread_key(root, customer),
+				direction=OUTBOUND if outbound else INBOUND,
+				parent_external_id=parent,
+				root_external_id=root,
+				permalink=f"https://x.com/{author.handle}/status/{tid}" if author.handle else None,
+				stream=stream,
+			)
+		)
+	return items
+
+
+def _dm_partner(event: dict, account_id: str) -> str:
+	sender = str(event.get("sender_id"))
+	if sender != account_id:
+		return sender
+	others = [str(p) for p in event.get("participant_ids") or [] if str(p) != account_id]
+	if others:
+		return others[0]
+	# one-to-one conversation ids are "<lower id>-<higher id>"
+	parts = str(event.get("dm_conversation_id") or "").split("-")
+	others = [p for p in parts if p and p != account_id]
+	return others[0] if others else sender
+
+
+def parse_dm_events(raw: dict, account_id: str) -> list[InboundItem]:
+	users = _users(raw)
+	account_id = str(account_id)
+	items = []
+	for e in raw.get("data") or []:
+		if e.get("event_type", "MessageCreate") != "MessageCreate":
+			continue
+		sender = str(e.get("sender_id"))
+		outbound = sender == account_id
+		items.append(
+			InboundItem(
+				platform=X,
+				account_id=account_id,
+				external_id=str(e["id"]),
+				kind=KIND_DM,
+				text=e.get("text") or "",
+				author=_author(sender, users),
+				created_at=utc(dtparser.isoparse(e["created_at"])) if e.get("created_at") else None,
+				thread_key=dm_thread_key(_dm_partner(e, account_id)),
+				direction=OUTBOUND if outbound else INBOUND,
+				stream=STREAM_DMS,
+			)
+		)
+	return items
+
+
+def parse_poll(stream: str, raw: dict, account_id: str) -> list[InboundItem]:
+	if stream == STREAM_DMS:
+		return parse_dm_events(raw, account_id)
+	return parse_tweets(raw, account_id, stream)
