@@ -71,13 +71,14 @@ class TestProcessing(FrappeTestCase):
 		work(self.fb.name)
 		failed = [e for e in events_of(self.fb.name, status="Failed")]
 		self.assertEqual(len(failed), 1)
-		self.assertIn("Issue Priority", failed[0].error)
+		self.assertIn("Could not find Priority", failed[0].error)
 		self.assertIsNone(issue_for(self.fb.name, public_thread_key(post, who)))
 		# nothing half-done: the message claim was rolled back with the failed item
 		self.assertEqual(frappe.db.count("Social Message", {"channel": self.fb.name, "author_id": who}), 0)
 
 		frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
 		frappe.db.commit()
+		frappe.db.value_cache.clear()  # a worker starts every job on a fresh connection
 		self.assertEqual(events.retry([failed[0].name]), 1)
 		work(self.fb.name)
 		self.assertEqual(frappe.db.get_value("Social Inbound Event", failed[0].name, "status"), "Processed")
@@ -182,12 +183,20 @@ class TestProcessing(FrappeTestCase):
 
 class TestEmailGuard(FrappeTestCase):
 	def test_placeholder_addresses_are_never_mailed(self):
-		frappe.sendmail(recipients=["x-123@social.invalid"], subject="guard test", message="hello", now=False)
-		q = frappe.get_last_doc("Email Queue", filters={"message": ("like", "%guard test%")})
-		self.assertEqual(q.status, "Error")
-		self.assertEqual(q.recipients, [])
+		from frappe.email.doctype.email_queue.email_queue import EmailQueue
 
-		frappe.sendmail(recipients=["x-124@social.invalid", "real@example.com"], subject="guard test two", message="hi", now=False)
-		q = frappe.get_last_doc("Email Queue", filters={"message": ("like", "%guard test two%")})
-		self.assertEqual([r.recipient for r in q.recipients], ["real@example.com"])
-		self.assertEqual(q.status, "Not Sent")
+		# the same insert every mail takes (frappe.sendmail -> QueueBuilder -> EmailQueue.new)
+		only_placeholder = EmailQueue.new(
+			{"sender": "support@example.com", "message": "hello", "recipients": ["x-123@social.invalid"]},
+			ignore_permissions=True,
+		)
+		self.assertEqual(only_placeholder.status, "Error")
+		self.assertEqual(only_placeholder.recipients, [])
+		self.assertFalse(only_placeholder.can_send_now())
+
+		mixed = EmailQueue.new(
+			{"sender": "support@example.com", "message": "hi", "recipients": ["x-124@social.invalid", "real@example.com"]},
+			ignore_permissions=True,
+		)
+		self.assertEqual([r.recipient for r in mixed.recipients], ["real@example.com"])
+		self.assertEqual(mixed.status, "Not Sent")

@@ -100,8 +100,20 @@ class TestWebhooks(FrappeTestCase):
 		big = b'{"object":"page","entry":[],"pad":"' + b"x" * (1100 * 1024) + b'"}'
 		r = post_webhook("meta", big, meta_signature(big), "X-Hub-Signature-256")
 		self.assertEqual(r.status_code, 413)
+		# a JSON content type is parsed by Frappe before any app code runs (it answers that itself);
+		# every other malformed body reaches us and gets 400 + an Error Log
 		bad = b'{"object": "page", "entry": [}'
-		r = post_webhook("meta", bad, meta_signature(bad), "X-Hub-Signature-256")
+		logs = frappe.db.count("Error Log")
+		r = request(
+			"POST",
+			"/api/method/social_support.api.webhooks.meta",
+			data=bad,
+			headers={"Content-Type": "text/plain", "X-Hub-Signature-256": meta_signature(bad)},
+		)
+		self.assertEqual(r.status_code, 400)
+		self.assertEqual(frappe.db.count("Error Log"), logs + 1)
+		not_object = b"[1, 2]"
+		r = post_webhook("meta", not_object, meta_signature(not_object), "X-Hub-Signature-256")
 		self.assertEqual(r.status_code, 400)
 
 	def test_unknown_account_is_answered_and_recorded(self):

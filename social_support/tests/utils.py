@@ -100,9 +100,11 @@ def request(
 				query_string=query,
 			)
 
+	frappe.db.commit()  # let the request's own connection see what this test wrote
 	t = Thread(target=run)
 	t.start()
 	t.join()
+	frappe.db.commit()  # and start a fresh snapshot that sees what the request wrote
 	return out["r"]
 
 
