@@ -1,16 +1,594 @@
-# Placeholder until the emulator lands: answers 501 to everything.
-from .server import Response
+"""Stateful emulator of the Graph API endpoints the app uses (Facebook Pages, Messenger, Instagram).
+
+Defaults: Page ``1001`` ("Brand Page"), Instagram professional account ``2001`` (@brand,
+linked to the Page). Any non-empty access token is accepted unless revoked. Errors come in
+Meta's shape ``{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}``.
+
+Reads: GET /vN/{page}/feed, /vN/{id}/conversations?platform=messenger|instagram,
+/vN/{ig}/media, /vN/{id}. Writes: POST /vN/{comment-or-post}/comments,
+/vN/{ig-comment}/replies, /vN/{page-or-ig}/messages (24 h RESPONSE window, 7-day
+HUMAN_AGENT tag, one private reply per comment), /vN/{comment} (is_hidden / hide),
+/vN/{id}/likes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import time
+from datetime import datetime, timezone
+from urllib.parse import urlencode
+
+import requests
+
+from .server import Request, Response
+
+PAGE_ID = "1001"
+PAGE_NAME = "Brand Page"
+IG_ID = "2001"
+IG_USERNAME = "brand"
+DAY = 24 * 3600
+
+
+def graph_time(ts: float) -> str:
+	return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def graph_error(
+	message: str, code: int, subcode: int | None = None, status: int = 400, etype: str = "OAuthException"
+) -> Response:
+	err = {"message": message, "type": etype, "code": code, "fbtrace_id": "SANDBOX"}
+	if subcode is not None:
+		err["error_subcode"] = subcode
+	return Response(status, {"error": err})
 
 
 class GraphApi:
 	def __init__(self, sandbox):
 		self.sandbox = sandbox
+		self._ids = itertools.count(int(time.time()) * 1000)
+		self.users: dict[str, dict] = {
+			PAGE_ID: {"id": PAGE_ID, "name": PAGE_NAME},
+			IG_ID: {"id": IG_ID, "username": IG_USERNAME},
+		}
+		self.posts: list[dict] = []  # Facebook posts (page's and visitors')
+		self.media: list[dict] = []  # Instagram media
+		self.comments: list[dict] = []  # on posts, media, or other comments
+		self.messages: list[dict] = []  # Messenger and Instagram DMs, both directions
+		self.last_customer_message: dict[tuple[str, str], float] = {}
+		self.private_replies: set[str] = set()
+		self.hidden: dict[str, bool] = {}
+		self.likes: list[str] = []
+		self.revoked: set[str] = set()
+		self.sent: list[dict] = []  # every write the app made, for assertions
 
-	def handle(self, req):
-		return Response(501, {"error": "not emulated yet"})
+	# --- python API ------------------------------------------------------------------------
+	def next_id(self) -> str:
+		return str(next(self._ids))
 
-	def render_fault(self, kind, params):
-		return Response(500, {"error": kind})
+	def add_user(self, user_id: str, name: str, username: str | None = None) -> dict:
+		with self.sandbox.lock:
+			self.users[str(user_id)] = {
+				"id": str(user_id),
+				"name": name,
+				"username": username or name.split()[0].lower(),
+			}
+			return self.users[str(user_id)]
 
-	def control(self, action, data):
-		return Response(404, {"error": action})
+	def _from(self, user_id: str) -> dict:
+		u = self.users.get(str(user_id)) or {"id": str(user_id), "name": f"User {user_id}"}
+		return {"id": u["id"], "name": u.get("name") or u.get("username")}
+
+	def page_post(self, page_id: str = PAGE_ID, text: str = "", at: float | None = None) -> dict:
+		return self._post(page_id, page_id, text, at)
+
+	def visitor_post(self, page_id: str, user_id: str, text: str, at: float | None = None) -> dict:
+		return self._post(page_id, user_id, text, at)
+
+	def _post(self, page_id: str, author: str, text: str, at: float | None) -> dict:
+		with self.sandbox.lock:
+			ts = at or time.time()
+			post = {
+				"id": f"{page_id}_{self.next_id()}",
+				"_page": page_id,
+				"_author": str(author),
+				"message": text,
+				"_ts": ts,
+				"_updated": ts,
+			}
+			self.posts.append(post)
+			return post
+
+	def ig_media(self, ig_id: str = IG_ID, caption: str = "", at: float | None = None) -> dict:
+		with self.sandbox.lock:
+			media = {"id": self.next_id(), "_account": ig_id, "caption": caption, "_ts": at or time.time()}
+			self.media.append(media)
+			return media
+
+	def comment(
+		self, object_id: str, user_id: str, text: str, parent_id: str | None = None, at: float | None = None
+	) -> dict:
+		"""A comment on a Facebook post or Instagram media (``parent_id``: the comment it answers)."""
+		with self.sandbox.lock:
+			ts = at or time.time()
+			cm = {
+				"id": self.next_id(),
+				"_object": str(object_id),
+				"_parent": parent_id,
+				"_author": str(user_id),
+				"text": text,
+				"_ts": ts,
+			}
+			self.comments.append(cm)
+			for post in self.posts:
+				if post["id"] == str(object_id):
+					post["_updated"] = max(post["_updated"], ts)
+			return cm
+
+	def message(
+		self, account_id: str, sender_id: str, text: str, platform: str = "messenger", at: float | None = None
+	) -> dict:
+		"""A customer's DM to the Page (messenger) or the Instagram account (instagram); opens the 24 h window."""
+		with self.sandbox.lock:
+			ts = at or time.time()
+			msg = {
+				"id": f"m_{self.next_id()}",
+				"_account": str(account_id),
+				"_platform": platform,
+				"_from": str(sender_id),
+				"_to": str(account_id),
+				"message": text,
+				"_ts": ts,
+			}
+			self.messages.append(msg)
+			self.last_customer_message[(str(account_id), str(sender_id))] = ts
+			return msg
+
+	def set_last_message_at(self, account_id: str, user_id: str, when: float) -> None:
+		with self.sandbox.lock:
+			self.last_customer_message[(str(account_id), str(user_id))] = when
+
+	def revoke_token(self, token: str) -> None:
+		with self.sandbox.lock:
+			self.revoked.add(token)
+
+	def _find_comment(self, cid: str) -> dict | None:
+		return next((c for c in self.comments if c["id"] == str(cid)), None)
+
+	def _find_post(self, pid: str) -> dict | None:
+		return next((p for p in self.posts if p["id"] == str(pid)), None)
+
+	def _find_media(self, mid: str) -> dict | None:
+		return next((m for m in self.media if m["id"] == str(mid)), None)
+
+	# --- webhook payloads ------------------------------------------------------------------
+	def webhook_payload(
+		self,
+		kind: str,
+		*,
+		comment_id: str | None = None,
+		post_id: str | None = None,
+		message_id: str | None = None,
+		verb: str = "add",
+	) -> dict:
+		"""kind: feed_comment, feed_post, message (Messenger or Instagram DM, echo when sent by the account), ig_comment."""
+		now = int(time.time())
+		if kind == "feed_comment":
+			cm = self._find_comment(comment_id)
+			post = self._find_post(cm["_object"])
+			value = {
+				"item": "comment",
+				"verb": verb,
+				"comment_id": cm["id"],
+				"post_id": post["id"],
+				"parent_id": cm["_parent"] or post["id"],
+				"from": self._from(cm["_author"]),
+				"message": cm["text"],
+				"created_time": int(cm["_ts"]),
+			}
+			return {
+				"object": "page",
+				"entry": [{"id": post["_page"], "time": now, "changes": [{"field": "feed", "value": value}]}],
+			}
+		if kind == "feed_post":
+			post = self._find_post(post_id)
+			value = {
+				"item": "status",
+				"verb": verb,
+				"post_id": post["id"],
+				"from": self._from(post["_author"]),
+				"message": post["message"],
+				"created_time": int(post["_ts"]),
+			}
+			return {
+				"object": "page",
+				"entry": [{"id": post["_page"], "time": now, "changes": [{"field": "feed", "value": value}]}],
+			}
+		if kind == "ig_comment":
+			cm = self._find_comment(comment_id)
+			media = self._find_media(cm["_object"])
+			value = {
+				"id": cm["id"],
+				"text": cm["text"],
+				"from": {
+					"id": cm["_author"],
+					"username": (self.users.get(cm["_author"]) or {}).get("username"),
+				},
+				"media": {"id": media["id"], "media_product_type": "FEED"},
+			}
+			if cm["_parent"]:
+				value["parent_id"] = cm["_parent"]
+			return {
+				"object": "instagram",
+				"entry": [
+					{"id": media["_account"], "time": now, "changes": [{"field": "comments", "value": value}]}
+				],
+			}
+		if kind == "message":
+			m = next(x for x in self.messages if x["id"] == message_id)
+			echo = m["_from"] == m["_account"]
+			event = {
+				"sender": {"id": m["_from"]},
+				"recipient": {"id": m["_to"]},
+				"timestamp": int(m["_ts"] * 1000),
+				"message": {"mid": m["id"], "text": m["message"]},
+			}
+			if echo:
+				event["message"]["is_echo"] = True
+			obj = "page" if m["_platform"] == "messenger" else "instagram"
+			return {
+				"object": obj,
+				"entry": [{"id": m["_account"], "time": int(m["_ts"] * 1000), "messaging": [event]}],
+			}
+		raise ValueError(f"unknown webhook kind {kind!r}")
+
+	@staticmethod
+	def deliver_webhook(url: str, app_secret: str, payload: dict, timeout: float = 10) -> tuple[int, str]:
+		from social_support.platforms.meta.webhook import signature
+
+		body = json.dumps(payload, ensure_ascii=True).encode()
+		r = requests.post(
+			url,
+			data=body,
+			headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature(body, app_secret)},
+			timeout=timeout,
+		)
+		return r.status_code, r.text
+
+	@staticmethod
+	def verify_challenge(url: str, verify_token: str) -> bool:
+		r = requests.get(
+			url,
+			params={"hub.mode": "subscribe", "hub.verify_token": verify_token, "hub.challenge": "1158201444"},
+			timeout=10,
+		)
+		return r.status_code == 200 and r.text == "1158201444"
+
+	# --- HTTP ------------------------------------------------------------------------------
+	def render_fault(self, kind: str, params: dict) -> Response:
+		if kind == "rate_limit":
+			resp = graph_error("(#4) Application request limit reached", 4, etype="OAuthException")
+			minutes = max(1, int(float(params.get("reset_in", 60)) // 60))
+			resp.headers["X-Business-Use-Case-Usage"] = json.dumps(
+				{
+					PAGE_ID: [
+						{
+							"type": "pages",
+							"call_count": 100,
+							"total_cputime": 10,
+							"total_time": 10,
+							"estimated_time_to_regain_access": minutes,
+						}
+					]
+				}
+			)
+			resp.headers["X-App-Usage"] = json.dumps({"call_count": 100, "total_cputime": 5, "total_time": 5})
+			return resp
+		if kind == "expired_token":
+			return graph_error("Error validating access token: Session has expired.", 190, 463)
+		if kind == "outside_window":
+			return graph_error("(#10) This message is sent outside of allowed window.", 10, 2018278)
+		return graph_error(
+			"An unexpected error has occurred. Please retry your request later.",
+			2,
+			status=int(params.get("status", 500)),
+			etype="OAuthException",
+		)
+
+	def control(self, action: str, data: dict) -> Response:
+		if action == "user":
+			return Response(200, self.add_user(data["user_id"], data["name"], data.get("username")))
+		if action == "comment":
+			return Response(
+				200,
+				self._public(
+					self.comment(data["object_id"], data["user_id"], data["text"], data.get("parent_id"))
+				),
+			)
+		if action == "page_post":
+			return Response(
+				200, self._public(self.page_post(data.get("page_id", PAGE_ID), data.get("text", "")))
+			)
+		if action == "visitor_post":
+			return Response(
+				200,
+				self._public(self.visitor_post(data.get("page_id", PAGE_ID), data["user_id"], data["text"])),
+			)
+		if action == "ig_media":
+			return Response(
+				200, self._public(self.ig_media(data.get("ig_id", IG_ID), data.get("caption", "")))
+			)
+		if action == "message":
+			return Response(
+				200,
+				self._public(
+					self.message(
+						data["account_id"], data["sender_id"], data["text"], data.get("platform", "messenger")
+					)
+				),
+			)
+		if action == "revoke":
+			self.revoke_token(data["token"])
+			return Response(200, {"ok": True})
+		if action == "state":
+			return Response(200, {"sent": self.sent})
+		return Response(404, {"error": f"unknown Graph control action {action}"})
+
+	@staticmethod
+	def _public(obj: dict) -> dict:
+		return {k: v for k, v in obj.items() if not k.startswith("_")}
+
+	def _respond(self, resp: Response) -> Response:
+		resp.headers.setdefault(
+			"X-App-Usage", json.dumps({"call_count": 1, "total_cputime": 1, "total_time": 1})
+		)
+		resp.headers["Content-Type"] = "application/json; charset=UTF-8"
+		return resp
+
+	def handle(self, req: Request) -> Response:
+		params = req.params()
+		token = (
+			params.get("access_token") or req.headers.get("authorization", "").removeprefix("Bearer ").strip()
+		)
+		if not token:
+			return self._respond(
+				graph_error(
+					"An active access token must be used to query information about the current user.", 2500
+				)
+			)
+		if token in self.revoked:
+			return self._respond(
+				graph_error("Error validating access token: The session has been invalidated.", 190, 460)
+			)
+		m = re.match(r"^/v\d+\.\d+/([^/]+)(?:/([^/]+))?/?$", req.path)
+		if not m:
+			return self._respond(graph_error(f"Unknown path {req.path}", 100))
+		obj, edge = m.group(1), m.group(2)
+		with self.sandbox.lock:
+			if req.method == "GET":
+				resp = self._read(req, params, token, obj, edge)
+			else:
+				resp = self._write(params, obj, edge)
+		return self._respond(resp)
+
+	# --- reads -----------------------------------------------------------------------------
+	def _paged(self, req: Request, params: dict, token: str, rows: list[dict]) -> Response:
+		limit = max(1, min(int(params.get("limit") or 25), 100))
+		after = params.get("after")
+		start = int(after) if after and after.isdigit() else 0
+		chunk = rows[start : start + limit]
+		body = {"data": chunk}
+		if chunk:
+			body["paging"] = {"cursors": {"before": str(start), "after": str(start + len(chunk))}}
+			if start + limit < len(rows):
+				query = {k: v for k, v in params.items() if k != "after"}
+				query.update({"access_token": token, "after": str(start + limit)})
+				host = req.headers.get("host", "127.0.0.1")
+				body["paging"]["next"] = f"http://{host}{req.path}?{urlencode(query)}"
+		return Response(200, body)
+
+	def _comment_obj(self, cm: dict, instagram: bool) -> dict:
+		who = self.users.get(cm["_author"]) or {"id": cm["_author"]}
+		if instagram:
+			out = {
+				"id": cm["id"],
+				"text": cm["text"],
+				"username": who.get("username"),
+				"from": {"id": cm["_author"], "username": who.get("username")},
+				"timestamp": graph_time(cm["_ts"]),
+			}
+			replies = [self._comment_obj(r, True) for r in self.comments if r["_parent"] == cm["id"]]
+			if replies:
+				out["replies"] = {"data": replies}
+			return out
+		out = {
+			"id": cm["id"],
+			"message": cm["text"],
+			"from": self._from(cm["_author"]),
+			"created_time": graph_time(cm["_ts"]),
+		}
+		if cm["_parent"]:
+			out["parent"] = {"id": cm["_parent"]}
+		return out
+
+	def _read(self, req, params, token, obj, edge):
+		if edge == "feed":
+			posts = sorted(
+				(p for p in self.posts if p["_page"] == obj), key=lambda p: p["_updated"], reverse=True
+			)
+			rows = []
+			for p in posts:
+				comments = sorted(
+					(c for c in self.comments if c["_object"] == p["id"]), key=lambda c: c["_ts"]
+				)
+				row = {
+					"id": p["id"],
+					"message": p["message"],
+					"created_time": graph_time(p["_ts"]),
+					"updated_time": graph_time(p["_updated"]),
+					"from": self._from(p["_author"]),
+					"permalink_url": f"https://www.facebook.com/{p['id']}",
+				}
+				if comments:
+					row["comments"] = {"data": [self._comment_obj(c, False) for c in comments]}
+				rows.append(row)
+			return self._paged(req, params, token, rows)
+		if edge == "media":
+			rows = []
+			for media in sorted(
+				(m for m in self.media if m["_account"] == obj), key=lambda m: m["_ts"], reverse=True
+			):
+				top = [c for c in self.comments if c["_object"] == media["id"] and not c["_parent"]]
+				row = {
+					"id": media["id"],
+					"caption": media["caption"],
+					"timestamp": graph_time(media["_ts"]),
+					"permalink": f"https://www.instagram.com/p/{media['id']}/",
+				}
+				if top:
+					row["comments"] = {
+						"data": [self._comment_obj(c, True) for c in sorted(top, key=lambda c: c["_ts"])]
+					}
+				rows.append(row)
+			return self._paged(req, params, token, rows)
+		if edge == "conversations":
+			platform = params.get("platform", "messenger")
+			threads: dict[str, list[dict]] = {}
+			for msg in self.messages:
+				if msg["_account"] == obj and msg["_platform"] == platform:
+					partner = msg["_to"] if msg["_from"] == obj else msg["_from"]
+					threads.setdefault(partner, []).append(msg)
+			rows = []
+			for partner, msgs in threads.items():
+				msgs = sorted(msgs, key=lambda x: x["_ts"], reverse=True)  # newest first, like the Graph API
+				rows.append(
+					{
+						"id": f"t_{obj}_{partner}",
+						"updated_time": graph_time(msgs[0]["_ts"]),
+						"participants": {"data": [self._participant(obj), self._participant(partner)]},
+						"messages": {
+							"data": [
+								{
+									"id": x["id"],
+									"message": x["message"],
+									"created_time": graph_time(x["_ts"]),
+									"from": self._participant(x["_from"]),
+									"to": {"data": [self._participant(x["_to"])]},
+								}
+								for x in msgs
+							]
+						},
+					}
+				)
+			rows.sort(key=lambda r: r["updated_time"], reverse=True)
+			return self._paged(req, params, token, rows)
+		if edge is None:
+			for finder in (self._find_post, self._find_comment, self._find_media):
+				found = finder(obj)
+				if found:
+					return Response(200, self._public(found) | {"id": found["id"]})
+			if obj in self.users or obj == "me":
+				return Response(200, self.users.get(obj, self.users[PAGE_ID]))
+		return graph_error(f"Unsupported get request. Object with ID '{obj}' does not exist.", 100, 33)
+
+	def _participant(self, user_id: str) -> dict:
+		u = self.users.get(user_id) or {"id": user_id}
+		out = {"id": user_id}
+		if u.get("name"):
+			out["name"] = u["name"]
+		if u.get("username"):
+			out["username"] = u["username"]
+		return out
+
+	# --- writes ----------------------------------------------------------------------------
+	def _write(self, params: dict, obj: str, edge: str | None):
+		self.sent.append(
+			{"object": obj, "edge": edge, "params": {k: v for k, v in params.items() if k != "access_token"}}
+		)
+		if edge in ("comments", "replies"):
+			text = params.get("message") or ""
+			target = self._find_post(obj) or self._find_comment(obj) or self._find_media(obj)
+			if not target:
+				return graph_error(
+					f"Unsupported post request. Object with ID '{obj}' does not exist.", 100, 33
+				)
+			if not text.strip():
+				return graph_error("(#100) The parameter message is required", 100)
+			if edge == "replies" and "_object" in target and target.get("_parent"):
+				return graph_error("(#10903) This comment cannot be replied to", 10903)
+			account = self._owner_of(target)
+			parent = obj if target in self.comments else None
+			on = target["_object"] if target in self.comments else obj
+			cm = self.comment(on, account, text, parent_id=parent)
+			return Response(200, {"id": cm["id"]})
+		if edge == "messages":
+			return self._send_message(obj, params)
+		if edge == "likes":
+			self.likes.append(obj)
+			return Response(200, {"success": True})
+		if edge is None and ("is_hidden" in params or "hide" in params):
+			if not self._find_comment(obj):
+				return graph_error(f"Object with ID '{obj}' does not exist.", 100, 33)
+			self.hidden[obj] = (params.get("is_hidden") or params.get("hide")) == "true"
+			return Response(200, {"success": True})
+		return graph_error(f"Unsupported post request to /{obj}/{edge or ''}", 100)
+
+	def _owner_of(self, target: dict) -> str:
+		if "_page" in target:
+			return target["_page"]
+		if "_account" in target:
+			return target["_account"]
+		return self._owner_of(self._find_post(target["_object"]) or self._find_media(target["_object"]))
+
+	def _send_message(self, account: str, params: dict):
+		try:
+			recipient = json.loads(params.get("recipient") or "{}")
+			message = json.loads(params.get("message") or "{}")
+		except ValueError:
+			return graph_error("(#100) param recipient must be JSON", 100)
+		text = message.get("text") or ""
+		now = time.time()
+		platform = (
+			"instagram"
+			if account == IG_ID
+			or any(m["_account"] == account and m["_platform"] == "instagram" for m in self.messages)
+			else "messenger"
+		)
+		if "comment_id" in recipient:
+			cm = self._find_comment(recipient["comment_id"])
+			if not cm:
+				return graph_error("(#100) No matching comment", 100)
+			if cm["id"] in self.private_replies:
+				return graph_error("(#10900) Activity already replied to", 10900)
+			if now - cm["_ts"] > 7 * DAY:
+				return graph_error("(#10) This message is sent outside of allowed window.", 10, 2018278)
+			self.private_replies.add(cm["id"])
+			to = cm["_author"]
+		else:
+			to = str(recipient.get("id") or "")
+			last = self.last_customer_message.get((account, to))
+			if last is None:
+				return graph_error("(#551) This person isn't available right now.", 551)
+			mtype = params.get("messaging_type", "RESPONSE")
+			if mtype == "MESSAGE_TAG" and params.get("tag") == "HUMAN_AGENT":
+				allowed = now - last <= 7 * DAY
+			elif mtype in ("RESPONSE", "UPDATE"):
+				allowed = now - last <= DAY
+			else:
+				return graph_error("(#100) Invalid messaging_type or tag", 100)
+			if not allowed:
+				return graph_error("(#10) This message is sent outside of allowed window.", 10, 2018278)
+		if not text.strip():
+			return graph_error("(#100) message text is required", 100)
+		msg = {
+			"id": f"m_{self.next_id()}",
+			"_account": account,
+			"_platform": platform,
+			"_from": account,
+			"_to": to,
+			"message": text,
+			"_ts": now,
+		}
+		self.messages.append(msg)
+		return Response(200, {"recipient_id": to, "message_id": msg["id"]})

@@ -122,7 +122,9 @@ class Sandbox:
 		self.stop()
 
 	# --- faults ----------------------------------------------------------------------------
-	def inject(self, kind: str, path: str = ".*", method: str | None = None, count: int = 1, **params) -> None:
+	def inject(
+		self, kind: str, path: str = ".*", method: str | None = None, count: int = 1, **params
+	) -> None:
 		"""Make the next ``count`` matching requests fail with ``kind``.
 
 		kinds: rate_limit (params: reset_in seconds), server_error (status), timeout
@@ -187,7 +189,13 @@ class Sandbox:
 		if action == "health":
 			return Response(200, {"ok": True})
 		if action == "fault":
-			self.inject(data.pop("kind"), data.pop("path", ".*"), data.pop("method", None), int(data.pop("count", 1)), **data)
+			self.inject(
+				data.pop("kind"),
+				data.pop("path", ".*"),
+				data.pop("method", None),
+				int(data.pop("count", 1)),
+				**data,
+			)
 			return Response(200, {"ok": True})
 		if action == "clear_faults":
 			self.clear_faults()
@@ -210,7 +218,9 @@ def _make_handler(sandbox: Sandbox):
 			length = int(self.headers.get("Content-Length") or 0)
 			body = self.rfile.read(length) if length else b""
 			query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-			req = Request(self.command, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, body)
+			req = Request(
+				self.command, parts.path, query, {k.lower(): v for k, v in self.headers.items()}, body
+			)
 			try:
 				resp = sandbox.handle(req)
 			except Exception as e:  # an emulator bug must show, not hang the client

@@ -1,16 +1,447 @@
-# Placeholder until the emulator lands: answers 501 to everything.
-from .server import Response
+"""Stateful emulator of the X API v2 endpoints the app uses.
+
+Defaults: the support account is user ``99`` (@brand); OAuth 1 access tokens look like
+``99-...`` (tweepy takes the user id from the part before ``-``). Any non-empty bearer or
+OAuth 1 token is accepted unless revoked with :meth:`XApi.revoke_token`.
+
+Endpoints: GET /2/users/:id/mentions, GET /2/tweets/search/recent, GET /2/dm_events,
+GET /2/users/me, POST /2/tweets, POST /2/users/:id/likes, POST /2/users/:id/retweets,
+POST /2/dm_conversations/with/:id/messages. Answers carry x-rate-limit-* headers from a
+per-endpoint budget (see :meth:`set_rate_limit`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import time
+from datetime import datetime, timezone
+
+import requests
+
+from .server import Request, Response
+
+ACCOUNT_ID = "99"
+ACCOUNT_HANDLE = "brand"
+WINDOW_SECONDS = 15 * 60
+
+
+def _iso(ts: float) -> str:
+	return (
+		datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.")
+		+ f"{int(ts * 1000) % 1000:03d}Z"
+	)
+
+
+def _v1_time(ts: float) -> str:
+	return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%a %b %d %H:%M:%S +0000 %Y")
+
+
+def _error(status: int, title: str, detail: str, **extra) -> Response:
+	return Response(
+		status, {"title": title, "detail": detail, "type": "about:blank", "status": status, **extra}
+	)
 
 
 class XApi:
 	def __init__(self, sandbox):
 		self.sandbox = sandbox
+		self._ids = itertools.count(int(time.time() * 1000) * 1000)
+		self.users: dict[str, dict] = {}
+		self.tweets: list[dict] = []  # oldest first
+		self.dms: list[dict] = []
+		self.likes: list[tuple[str, str]] = []
+		self.retweets: list[tuple[str, str]] = []
+		self.revoked: set[str] = set()
+		self.limits: dict[str, int] = {}
+		self.used: dict[str, list[float]] = {}
+		self.add_user(ACCOUNT_ID, ACCOUNT_HANDLE, "Brand Support")
 
-	def handle(self, req):
-		return Response(501, {"error": "not emulated yet"})
+	# --- python API (tests, demo) ----------------------------------------------------------
+	def next_id(self) -> str:
+		return str(next(self._ids))
 
-	def render_fault(self, kind, params):
-		return Response(500, {"error": kind})
+	def add_user(self, user_id: str, username: str, name: str | None = None, followers: int = 0) -> dict:
+		with self.sandbox.lock:
+			user = {
+				"id": str(user_id),
+				"username": username,
+				"name": name or username,
+				"profile_image_url": f"https://pbs.example.invalid/{username}.jpg",
+				"public_metrics": {"followers_count": followers},
+			}
+			self.users[str(user_id)] = user
+			return user
 
-	def control(self, action, data):
-		return Response(404, {"error": action})
+	def post_tweet(
+		self, author_id: str, text: str, in_reply_to: str | None = None, at: float | None = None
+	) -> dict:
+		"""A tweet by anyone (a customer mention, a reply, the account's own post)."""
+		with self.sandbox.lock:
+			tid = self.next_id()
+			tweet = {
+				"id": tid,
+				"text": text,
+				"edit_history_tweet_ids": [tid],
+				"author_id": str(author_id),
+				"created_at": _iso(at or time.time()),
+				"conversation_id": tid,
+				"_ts": at or time.time(),
+			}
+			if in_reply_to:
+				parent = self.tweet(in_reply_to)
+				tweet["conversation_id"] = parent["conversation_id"] if parent else in_reply_to
+				tweet["in_reply_to_user_id"] = parent["author_id"] if parent else None
+				tweet["referenced_tweets"] = [{"type": "replied_to", "id": str(in_reply_to)}]
+			self.tweets.append(tweet)
+			return tweet
+
+	def send_dm_to(self, account_id: str, sender_id: str, text: str, at: float | None = None) -> dict:
+		"""A customer's DM to the account."""
+		return self._dm(str(sender_id), str(account_id), text, at)
+
+	def _dm(self, sender: str, recipient: str, text: str, at: float | None = None) -> dict:
+		with self.sandbox.lock:
+			low, high = sorted([sender, recipient], key=int)
+			event = {
+				"id": self.next_id(),
+				"event_type": "MessageCreate",
+				"text": text,
+				"sender_id": sender,
+				"dm_conversation_id": f"{low}-{high}",
+				"participant_ids": [sender, recipient],
+				"created_at": _iso(at or time.time()),
+				"_recipient": recipient,
+			}
+			self.dms.append(event)
+			return event
+
+	def tweet(self, tweet_id: str) -> dict | None:
+		return next((t for t in self.tweets if t["id"] == str(tweet_id)), None)
+
+	def revoke_token(self, token: str) -> None:
+		with self.sandbox.lock:
+			self.revoked.add(token)
+
+	def set_rate_limit(self, endpoint: str, limit: int) -> None:
+		"""Per-15-minute budget of an endpoint key: mentions, search, dm_events, tweets, dm_send, likes, retweets."""
+		with self.sandbox.lock:
+			self.limits[endpoint] = limit
+			self.used[endpoint] = []
+
+	def sent_tweets(self, by: str = ACCOUNT_ID) -> list[dict]:
+		return [t for t in self.tweets if t["author_id"] == by]
+
+	def sent_dms(self, by: str = ACCOUNT_ID) -> list[dict]:
+		return [d for d in self.dms if d["sender_id"] == by]
+
+	# --- Account Activity payloads (v1.1 shapes) --------------------------------------------
+	def _v1_user(self, user_id: str) -> dict:
+		u = self.users.get(str(user_id)) or {
+			"id": str(user_id),
+			"username": f"user{user_id}",
+			"name": f"User {user_id}",
+		}
+		return {
+			"id": int(u["id"]),
+			"id_str": u["id"],
+			"screen_name": u["username"],
+			"name": u["name"],
+			"profile_image_url_https": u.get("profile_image_url"),
+			"followers_count": (u.get("public_metrics") or {}).get("followers_count", 0),
+		}
+
+	def webhook_payload(
+		self,
+		kind: str,
+		*,
+		tweet_id: str | None = None,
+		event_id: str | None = None,
+		for_user_id: str = ACCOUNT_ID,
+	) -> dict:
+		"""kind "tweet" (tweet_create_events), "dm" (direct_message_events) or "delete" (tweet_delete_events)."""
+		if kind in ("tweet", "delete"):
+			t = self.tweet(tweet_id)
+			if kind == "delete":
+				return {
+					"for_user_id": for_user_id,
+					"tweet_delete_events": [
+						{
+							"status": {"id": t["id"], "user_id": t["author_id"]},
+							"timestamp_ms": str(int(time.time() * 1000)),
+						}
+					],
+				}
+			parent = (t.get("referenced_tweets") or [{}])[0].get("id")
+			obj = {
+				"created_at": _v1_time(t["_ts"]),
+				"id": int(t["id"]),
+				"id_str": t["id"],
+				"text": t["text"],
+				"in_reply_to_status_id_str": parent,
+				"in_reply_to_user_id_str": t.get("in_reply_to_user_id"),
+				"user": self._v1_user(t["author_id"]),
+				"timestamp_ms": str(int(t["_ts"] * 1000)),
+			}
+			if len(t["text"]) > 140:
+				obj["text"] = t["text"][:140]
+				obj["truncated"] = True
+				obj["extended_tweet"] = {"full_text": t["text"]}
+			return {"for_user_id": for_user_id, "tweet_create_events": [obj]}
+		if kind == "dm":
+			e = next(d for d in self.dms if d["id"] == str(event_id))
+			ts = datetime.fromisoformat(e["created_at"].replace("Z", "+00:00")).timestamp()
+			return {
+				"for_user_id": for_user_id,
+				"direct_message_events": [
+					{
+						"type": "message_create",
+						"id": e["id"],
+						"created_timestamp": str(int(ts * 1000)),
+						"message_create": {
+							"target": {"recipient_id": e["_recipient"]},
+							"sender_id": e["sender_id"],
+							"message_data": {"text": e["text"], "entities": {}},
+						},
+					}
+				],
+				"users": {uid: self._v1_user(uid) for uid in {e["sender_id"], e["_recipient"]}},
+			}
+		raise ValueError(f"unknown webhook kind {kind!r}")
+
+	@staticmethod
+	def deliver_webhook(
+		url: str, consumer_secret: str, payload: dict, timeout: float = 10
+	) -> tuple[int, str]:
+		from social_support.platforms.x.webhook import signature
+
+		body = json.dumps(payload).encode()
+		r = requests.post(
+			url,
+			data=body,
+			headers={
+				"Content-Type": "application/json",
+				"x-twitter-webhooks-signature": signature(body, consumer_secret),
+			},
+			timeout=timeout,
+		)
+		return r.status_code, r.text
+
+	@staticmethod
+	def crc_check(url: str, consumer_secret: str, token: str = "sandbox-crc") -> bool:
+		from social_support.platforms.x.webhook import crc_response
+
+		r = requests.get(url, params={"crc_token": token}, timeout=10)
+		return r.status_code == 200 and r.json() == crc_response(token, consumer_secret)
+
+	# --- HTTP --------------------------------------------------------------------------------
+	def render_fault(self, kind: str, params: dict) -> Response:
+		if kind == "rate_limit":
+			reset = int(time.time() + float(params.get("reset_in", 15)))
+			resp = _error(429, "Too Many Requests", "Too Many Requests")
+			resp.headers.update(
+				{"x-rate-limit-limit": "1", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)}
+			)
+			return resp
+		if kind == "expired_token":
+			return _error(401, "Unauthorized", "Unauthorized")
+		if kind == "outside_window":
+			return _error(403, "Forbidden", "You are not permitted to send a Direct Message to this user.")
+		return _error(int(params.get("status", 503)), "Service Unavailable", "Over capacity")
+
+	def control(self, action: str, data: dict) -> Response:
+		if action == "user":
+			return Response(
+				200,
+				self.add_user(
+					data["user_id"], data["username"], data.get("name"), int(data.get("followers", 0))
+				),
+			)
+		if action == "tweet":
+			return Response(
+				200, self._public(self.post_tweet(data["author_id"], data["text"], data.get("in_reply_to")))
+			)
+		if action == "dm":
+			return Response(
+				200,
+				self._public(
+					self.send_dm_to(data.get("account_id", ACCOUNT_ID), data["sender_id"], data["text"])
+				),
+			)
+		if action == "revoke":
+			self.revoke_token(data["token"])
+			return Response(200, {"ok": True})
+		if action == "state":
+			return Response(
+				200,
+				{
+					"tweets": [self._public(t) for t in self.tweets],
+					"dms": [self._public(d) for d in self.dms],
+				},
+			)
+		return Response(404, {"error": f"unknown X control action {action}"})
+
+	@staticmethod
+	def _public(obj: dict) -> dict:
+		return {k: v for k, v in obj.items() if not k.startswith("_") and v is not None}
+
+	def _auth(self, req: Request) -> str | None:
+		header = req.headers.get("authorization", "")
+		if header.startswith("Bearer "):
+			token = header[7:].strip()
+		elif header.startswith("OAuth "):
+			m = re.search(r'oauth_token="([^"]*)"', header)
+			token = m.group(1) if m else ""
+		else:
+			token = ""
+		if not token or token in self.revoked or token == "None":
+			return None
+		return token
+
+	def _budget(self, key: str) -> dict[str, str]:
+		limit = self.limits.get(key, 900)
+		now = time.time()
+		used = [t for t in self.used.get(key, []) if t > now - WINDOW_SECONDS]
+		used.append(now)
+		self.used[key] = used
+		reset = int((used[0] if used else now) + WINDOW_SECONDS)
+		return {
+			"x-rate-limit-limit": str(limit),
+			"x-rate-limit-remaining": str(max(limit - len(used), 0)),
+			"x-rate-limit-reset": str(reset),
+			"_over": str(len(used) > limit),
+		}
+
+	def handle(self, req: Request) -> Response:
+		token = self._auth(req)
+		if token is None:
+			return _error(401, "Unauthorized", "Unauthorized")
+		routes = [
+			("GET", r"^/2/users/(\w+)/mentions$", "mentions", self._mentions),
+			("GET", r"^/2/tweets/search/recent$", "search", self._search),
+			("GET", r"^/2/dm_events$", "dm_events", self._dm_events),
+			("GET", r"^/2/users/me$", "me", self._me),
+			("POST", r"^/2/tweets$", "tweets", self._create_tweet),
+			("POST", r"^/2/users/(\w+)/likes$", "likes", self._like),
+			("POST", r"^/2/users/(\w+)/retweets$", "retweets", self._retweet),
+			("POST", r"^/2/dm_conversations/with/(\w+)/messages$", "dm_send", self._send_dm),
+		]
+		for method, pattern, key, fn in routes:
+			m = re.match(pattern, req.path)
+			if m and req.method == method:
+				with self.sandbox.lock:
+					headers = self._budget(key)
+					if headers.pop("_over") == "True":
+						resp = _error(429, "Too Many Requests", "Too Many Requests")
+					else:
+						resp = fn(req, token, *m.groups())
+				resp.headers.update(headers)
+				return resp
+		return _error(404, "Not Found Error", f"no X endpoint {req.method} {req.path}")
+
+	def _me_id(self, token: str) -> str:
+		return token.split("-", 1)[0] if "-" in token else ACCOUNT_ID
+
+	def _page(self, items: list[dict], req: Request, make_data) -> Response:
+		"""Newest first, since_id filter, max_results + pagination_token/next_token paging."""
+		since = req.query.get("since_id")
+		if since:
+			items = [t for t in items if int(t["id"]) > int(since)]
+		items = sorted(items, key=lambda t: int(t["id"]), reverse=True)
+		token = req.query.get("pagination_token") or req.query.get("next_token")
+		start = int(token) if token and token.isdigit() else 0
+		size = max(1, min(int(req.query.get("max_results") or 10), 100))
+		chunk = items[start : start + size]
+		meta = {"result_count": len(chunk)}
+		if chunk:
+			meta["newest_id"] = chunk[0]["id"]
+			meta["oldest_id"] = chunk[-1]["id"]
+		if start + size < len(items):
+			meta["next_token"] = str(start + size)
+		body = {"meta": meta}
+		if chunk:
+			body["data"] = [make_data(t) for t in chunk]
+			users = {self._author_of(t) for t in chunk}
+			body["includes"] = {"users": [self.users[u] for u in users if u in self.users]}
+		return Response(200, body)
+
+	@staticmethod
+	def _author_of(obj: dict) -> str:
+		return obj.get("author_id") or obj.get("sender_id")
+
+	def _mentions(self, req, token, user_id):
+		handle = (self.users.get(user_id) or {}).get("username", "")
+		mentions = [
+			t for t in self.tweets if f"@{handle}".lower() in t["text"].lower() and t["author_id"] != user_id
+		]
+		# replies to the account's tweets mention it implicitly on X
+		mentions += [
+			t
+			for t in self.tweets
+			if t.get("in_reply_to_user_id") == user_id and t not in mentions and t["author_id"] != user_id
+		]
+		return self._page(mentions, req, self._public)
+
+	def _search(self, req, token):
+		query = req.query.get("query", "")
+		if len(query) > 512:
+			return _error(400, "Invalid Request", "query too long")
+		excluded = [m.lower() for m in re.findall(r"-from:(\w+)", query)]
+		terms = re.findall(r'"([^"]+)"|([#@]?\w+)', re.sub(r"-\S+", " ", query))
+		terms = [(a or b).lower() for a, b in terms if (a or b) and (a or b).upper() not in ("OR", "AND")]
+
+		def match(t):
+			author = (self.users.get(t["author_id"]) or {}).get("username", "").lower()
+			return author not in excluded and any(term in t["text"].lower() for term in terms)
+
+		return self._page([t for t in self.tweets if match(t)], req, self._public)
+
+	def _dm_events(self, req, token):
+		me = self._me_id(token)
+		events = [d for d in self.dms if me in d["participant_ids"]]
+		return self._page(events, req, self._public)
+
+	def _me(self, req, token):
+		return Response(200, {"data": self.users.get(self._me_id(token)) or {"id": self._me_id(token)}})
+
+	def _create_tweet(self, req, token):
+		body = req.json()
+		me = self._me_id(token)
+		text = body.get("text") or ""
+		if not text.strip():
+			return _error(400, "Invalid Request", "text is required")
+		if len(text) > 280:
+			return _error(400, "Invalid Request", "Tweet text is too long.")
+		if any(t["author_id"] == me and t["text"] == text for t in self.tweets):
+			return _error(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
+		reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
+		if reply_to and not self.tweet(reply_to):
+			return _error(400, "Invalid Request", "The tweet you are replying to does not exist.")
+		tweet = self.post_tweet(me, text, in_reply_to=reply_to)
+		return Response(
+			201, {"data": {"id": tweet["id"], "text": tweet["text"], "edit_history_tweet_ids": [tweet["id"]]}}
+		)
+
+	def _like(self, req, token, user_id):
+		tid = str(req.json().get("tweet_id"))
+		if not self.tweet(tid):
+			return _error(404, "Not Found Error", "tweet not found")
+		self.likes.append((user_id, tid))
+		return Response(200, {"data": {"liked": True}})
+
+	def _retweet(self, req, token, user_id):
+		tid = str(req.json().get("tweet_id"))
+		if not self.tweet(tid):
+			return _error(404, "Not Found Error", "tweet not found")
+		self.retweets.append((user_id, tid))
+		return Response(200, {"data": {"retweeted": True}})
+
+	def _send_dm(self, req, token, participant):
+		text = (req.json() or {}).get("text") or ""
+		if len(text) > 10_000:
+			return _error(400, "Invalid Request", "text too long")
+		event = self._dm(self._me_id(token), str(participant), text)
+		return Response(
+			201, {"data": {"dm_conversation_id": event["dm_conversation_id"], "dm_event_id": event["id"]}}
+		)

@@ -221,7 +221,7 @@ class MetaClient:
 
 
 def _since(raw: dict, since: int | None) -> tuple[dict, bool]:
-	"""Drop what is not newer than the cursor; say whether the page reached older objects."""
+	"""Drop what is older than the cursor; say whether the page reached older objects."""
 	if since is None:
 		return raw, False
 	kept, older = [], False
@@ -234,7 +234,8 @@ def _since(raw: dict, since: int | None) -> tuple[dict, bool]:
 			if rows is not None:
 				new_rows = [r for r in rows if _newer(r, since)]
 				children[sub] = {**obj[sub], "data": new_rows}
-		if t is not None and t <= since and not any(ch["data"] for ch in children.values()):
+		# the cursor has one-second precision: keep its own second (a duplicate is a no-op, a gap is a loss)
+		if t is not None and t < since and not any(ch["data"] for ch in children.values()):
 			older = True
 			continue
 		kept.append({**obj, **children})
@@ -251,4 +252,4 @@ def _newer(row: dict, since: int) -> bool:
 	stamp = row.get("created_time") or row.get("timestamp")
 	if not stamp:
 		return True
-	return int(utc(_iso(stamp)).timestamp()) > since
+	return int(utc(_iso(stamp)).timestamp()) >= since
