@@ -68,8 +68,14 @@ def _demo_channels(url: str) -> dict[str, str]:
 		},
 	}
 	for name, values in wanted.items():
-		doc = frappe.get_doc("Social Channel", name) if frappe.db.exists("Social Channel", name) else frappe.new_doc("Social Channel")
-		doc.update({"channel_name": name, "enabled": 1, "api_base_url": url, "poll_interval_minutes": 1, **values})
+		doc = (
+			frappe.get_doc("Social Channel", name)
+			if frappe.db.exists("Social Channel", name)
+			else frappe.new_doc("Social Channel")
+		)
+		doc.update(
+			{"channel_name": name, "enabled": 1, "api_base_url": url, "poll_interval_minutes": 1, **values}
+		)
 		doc.save(ignore_permissions=True)
 	frappe.db.commit()
 	return {name: values["platform"] for name, values in wanted.items()}
@@ -90,7 +96,9 @@ def _simulate(sb, rng: random.Random, webhook_url: str | None) -> str:
 			obj = x.send_dm_to("99", user_id, text)
 			payload = x.webhook_payload("dm", event_id=obj["id"]) if webhook_url else None
 		if payload:
-			x.deliver_webhook(f"{webhook_url}/api/method/social_support.api.webhooks.x", DEMO_SECRET_X, payload)
+			x.deliver_webhook(
+				f"{webhook_url}/api/method/social_support.api.webhooks.x", DEMO_SECRET_X, payload
+			)
 	else:
 		g.add_user(user_id, name, username=handle)
 		if kind == "fb_comment":
@@ -106,14 +114,21 @@ def _simulate(sb, rng: random.Random, webhook_url: str | None) -> str:
 			obj = g.message(account, user_id, text, platform=platform)
 			payload = g.webhook_payload("message", message_id=obj["id"]) if webhook_url else None
 		if payload:
-			g.deliver_webhook(f"{webhook_url}/api/method/social_support.api.webhooks.meta", DEMO_SECRET_META, payload)
+			g.deliver_webhook(
+				f"{webhook_url}/api/method/social_support.api.webhooks.meta", DEMO_SECRET_META, payload
+			)
 	return f"{kind:11} @{handle}: {text}"
 
 
 @click.command("social-sandbox")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8899, show_default=True, type=int)
-@click.option("--webhooks", "webhook_url", default=None, help="Site URL to deliver signed webhooks to (else the channels poll).")
+@click.option(
+	"--webhooks",
+	"webhook_url",
+	default=None,
+	help="Site URL to deliver signed webhooks to (else the channels poll).",
+)
 @click.option("--every", default=20.0, show_default=True, help="Seconds between simulated customer messages.")
 @click.option("--messages", default=0, help="Stop after this many messages (0 = until Ctrl-C).")
 @click.option("--seed", default=None, type=int, help="Random seed for a reproducible demo.")
@@ -137,7 +152,10 @@ def social_sandbox(context, host, port, webhook_url, every, messages, seed):
 		click.echo(f"Sandbox on {sb.url}; demo channels: {', '.join(channels)}")
 		click.echo(
 			"Customers write every {}s; {}. Ctrl-C to stop.".format(
-				every, f"webhooks go to {webhook_url}" if webhook_url else "the channels poll every minute (keep `bench start` running)"
+				every,
+				f"webhooks go to {webhook_url}"
+				if webhook_url
+				else "the channels poll every minute (keep `bench start` running)",
 			)
 		)
 		rng = random.Random(seed)

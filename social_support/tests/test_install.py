@@ -11,7 +11,9 @@ class TestInstall(FrappeTestCase):
 		for role in ROLES:
 			self.assertTrue(frappe.db.exists("Role", role))
 		for df in TICKET_FIELDS["Issue"]:
-			self.assertEqual(frappe.db.count("Custom Field", {"dt": "Issue", "fieldname": df["fieldname"]}), 1)
+			self.assertEqual(
+				frappe.db.count("Custom Field", {"dt": "Issue", "fieldname": df["fieldname"]}), 1
+			)
 		settings = frappe.get_single("Social Support Settings")
 		self.assertEqual(settings.placeholder_email_domain, "social.invalid")
 		self.assertGreater(settings.reopen_within_days, 0)

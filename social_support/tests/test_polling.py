@@ -31,7 +31,9 @@ class TestXPolling(FrappeTestCase):
 		# a fresh emulator per test: state and injected faults never leak between tests
 		self.sandbox = Sandbox().start()
 		self.addCleanup(self.sandbox.stop)
-		self.channel = make_channel("X", X_ACCOUNT, base_url=self.sandbox.url, poll=1, webhooks=0, name="Poll X " + uid())
+		self.channel = make_channel(
+			"X", X_ACCOUNT, base_url=self.sandbox.url, poll=1, webhooks=0, name="Poll X " + uid()
+		)
 		self.x = self.sandbox.x
 
 	def test_poll_creates_issue_and_moves_cursor_once(self):
@@ -96,13 +98,28 @@ class TestXPolling(FrappeTestCase):
 
 	def test_expired_token_flags_channel_notifies_once_and_stops(self):
 		self.sandbox.inject("expired_token", path=r"/2/")
-		before = frappe.db.count("Notification Log", {"document_type": "Social Channel", "document_name": self.channel.name})
+		before = frappe.db.count(
+			"Notification Log", {"document_type": "Social Channel", "document_name": self.channel.name}
+		)
 		poll_channel(self.channel.name)
 		poll_channel(self.channel.name)
 		ch = frappe.get_doc("Social Channel", self.channel.name)
 		self.assertEqual((ch.needs_reauthorization, ch.status), (1, "Needs Reauthorization"))
-		after = frappe.db.count("Notification Log", {"document_type": "Social Channel", "document_name": self.channel.name})
-		self.assertEqual(after - before, frappe.db.count("Has Role", {"role": "System Manager", "parenttype": "User", "parent": ("not in", ("Administrator", "Guest"))}) or 1)
+		after = frappe.db.count(
+			"Notification Log", {"document_type": "Social Channel", "document_name": self.channel.name}
+		)
+		self.assertEqual(
+			after - before,
+			frappe.db.count(
+				"Has Role",
+				{
+					"role": "System Manager",
+					"parenttype": "User",
+					"parent": ("not in", ("Administrator", "Guest")),
+				},
+			)
+			or 1,
+		)
 		requests_before = len(self.sandbox.requests)
 		poll_channel(self.channel.name)
 		self.assertEqual(len(self.sandbox.requests), requests_before)  # stopped hammering
@@ -123,7 +140,9 @@ class TestXPolling(FrappeTestCase):
 
 class TestMetaPolling(SandboxCase):
 	def test_facebook_feed_and_messenger(self):
-		channel = make_channel("Facebook", PAGE, base_url=self.sandbox.url, poll=1, webhooks=0, name="Poll FB " + uid())
+		channel = make_channel(
+			"Facebook", PAGE, base_url=self.sandbox.url, poll=1, webhooks=0, name="Poll FB " + uid()
+		)
 		g = self.sandbox.graph
 		fan = uid("4")
 		g.add_user(fan, "Fiona Fan")
@@ -139,7 +158,9 @@ class TestMetaPolling(SandboxCase):
 		self.assertEqual(frappe.db.count("Issue", {"social_channel": channel.name}), 2)
 
 	def test_instagram_comments_and_dms(self):
-		channel = make_channel("Instagram", IG, base_url=self.sandbox.url, poll=1, webhooks=0, name="Poll IG " + uid())
+		channel = make_channel(
+			"Instagram", IG, base_url=self.sandbox.url, poll=1, webhooks=0, name="Poll IG " + uid()
+		)
 		g = self.sandbox.graph
 		fan = uid("5")
 		g.add_user(fan, "Gus Gram", username="gus")
@@ -148,5 +169,9 @@ class TestMetaPolling(SandboxCase):
 		g.message(IG, fan, "Hej! Har ni storlek 42?", platform="instagram")
 		result = poll_channel(channel.name)
 		self.assertIsNone(result["error"], result)
-		self.assertTrue(frappe.db.get_value("Social Message", {"message_key": f"{channel.name}:{c['id']}"}, "reference_name"))
+		self.assertTrue(
+			frappe.db.get_value(
+				"Social Message", {"message_key": f"{channel.name}:{c['id']}"}, "reference_name"
+			)
+		)
 		self.assertIsNotNone(issue_for(channel.name, dm_thread_key(fan)))

@@ -195,7 +195,11 @@ class TestEmailGuard(FrappeTestCase):
 		self.assertFalse(only_placeholder.can_send_now())
 
 		mixed = EmailQueue.new(
-			{"sender": "support@example.com", "message": "hi", "recipients": ["x-124@social.invalid", "real@example.com"]},
+			{
+				"sender": "support@example.com",
+				"message": "hi",
+				"recipients": ["x-124@social.invalid", "real@example.com"],
+			},
 			ignore_permissions=True,
 		)
 		self.assertEqual([r.recipient for r in mixed.recipients], ["real@example.com"])
