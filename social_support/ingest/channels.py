@@ -56,8 +56,32 @@ def channels_for_accounts(platforms: tuple[str, ...], account_ids: list[str]) ->
 	return found
 
 
+# Decrypting every channel's secret on each webhook request costs a query and a decryption per
+# channel; web workers keep them in process memory instead (never in Redis or logs), keyed by a
+# version that every Social Channel save or delete bumps.
+_SECRETS: dict[tuple, list[str]] = {}
+VERSION_KEY = "social_support:channel_version"
+
+
+def bump_channel_version() -> None:
+	frappe.cache.set_value(VERSION_KEY, frappe.generate_hash(length=12))
+
+
 def secrets_of(platforms: tuple[str, ...], field: str, channels: list[str] | None = None) -> list[str]:
 	"""Every configured value of a secret over the given (or all enabled) channels of a family."""
+	version = frappe.cache.get_value(VERSION_KEY)
+	if version is None:
+		bump_channel_version()
+		version = frappe.cache.get_value(VERSION_KEY)
+	key = (frappe.local.site, version, platforms, field, tuple(channels) if channels is not None else None)
+	if key not in _SECRETS:
+		if len(_SECRETS) > 256:
+			_SECRETS.clear()
+		_SECRETS[key] = _load_secrets(platforms, field, channels)
+	return _SECRETS[key]
+
+
+def _load_secrets(platforms: tuple[str, ...], field: str, channels: list[str] | None) -> list[str]:
 	filters = {"platform": ("in", platforms), "enabled": 1}
 	if channels is not None:
 		filters["name"] = ("in", channels or [""])

@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, get_url
 
-from social_support.ingest.channels import SECRET_FIELDS
+from social_support.ingest.channels import SECRET_FIELDS, bump_channel_version
 
 WEBHOOK_METHOD = {
 	"X": "social_support.api.webhooks.x",
@@ -38,6 +38,14 @@ class SocialChannel(Document):
 			self.status = "Disabled"
 		elif self.status == "Disabled":
 			self.status = "Active"
+
+	def on_update(self):
+		bump_channel_version()
+
+	def on_trash(self):
+		bump_channel_version()
+		# its history stays (messages, tickets); only the poll cursors go with it
+		frappe.db.delete("Social Poll Cursor", {"channel": self.name})
 
 	def _secrets_changed(self) -> bool:
 		for field in SECRET_FIELDS.get(self.platform, ()):
