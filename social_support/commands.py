@@ -132,8 +132,9 @@ def _simulate(sb, rng: random.Random, webhook_url: str | None) -> str:
 @click.option("--every", default=20.0, show_default=True, help="Seconds between simulated customer messages.")
 @click.option("--messages", default=0, help="Stop after this many messages (0 = until Ctrl-C).")
 @click.option("--seed", default=None, type=int, help="Random seed for a reproducible demo.")
+@click.option("--exit-after", is_flag=True, help="Stop once --messages are sent (else keep serving until Ctrl-C).")
 @pass_context
-def social_sandbox(context, host, port, webhook_url, every, messages, seed):
+def social_sandbox(context, host, port, webhook_url, every, messages, seed, exit_after):
 	"""Run the X/Graph API sandbox and wire demo channels to it."""
 	import frappe
 
@@ -161,9 +162,13 @@ def social_sandbox(context, host, port, webhook_url, every, messages, seed):
 		rng = random.Random(seed)
 		sent = 0
 		while not messages or sent < messages:
-			click.echo(_simulate(sb, rng, webhook_url))
+			click.echo(_simulate(sb, rng, webhook_url), nl=True)
 			sent += 1
 			time.sleep(every)
+		if not exit_after:
+			click.echo("Done writing; still serving the channels' polls. Ctrl-C to stop.")
+			while True:
+				time.sleep(3600)
 	except KeyboardInterrupt:
 		pass
 	finally:
