@@ -77,7 +77,7 @@ def score(rows: list[dict]) -> dict:
 	fp = sum(v[1] for v in pii_kind.values())
 	fn = sum(v[2] for v in pii_kind.values())
 	f1s = []
-	for k, (t, f, n) in intent.items():
+	for t, f, n in intent.values():
 		if t + f + n == 0:
 			continue
 		p, r = _ratio(t, t + f), _ratio(t, t + n)
