@@ -132,7 +132,9 @@ def _simulate(sb, rng: random.Random, webhook_url: str | None) -> str:
 @click.option("--every", default=20.0, show_default=True, help="Seconds between simulated customer messages.")
 @click.option("--messages", default=0, help="Stop after this many messages (0 = until Ctrl-C).")
 @click.option("--seed", default=None, type=int, help="Random seed for a reproducible demo.")
-@click.option("--exit-after", is_flag=True, help="Stop once --messages are sent (else keep serving until Ctrl-C).")
+@click.option(
+	"--exit-after", is_flag=True, help="Stop once --messages are sent (else keep serving until Ctrl-C)."
+)
 @pass_context
 def social_sandbox(context, host, port, webhook_url, every, messages, seed, exit_after):
 	"""Run the X/Graph API sandbox and wire demo channels to it."""

@@ -7,6 +7,8 @@ missing without overwriting an admin's property setters; fixtures would overwrit
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from social_support.ingest.triage import install_default_rules
+
 ROLES = ("Social Agent", "Social Approver", "Social Manager")
 
 TICKET_FIELDS = {
@@ -75,10 +77,56 @@ TICKET_FIELDS = {
 			"search_index": 1,
 		},
 		{
+			"fieldname": "social_analysis_column",
+			"fieldtype": "Column Break",
+			"insert_after": "social_thread_key",
+		},
+		{
+			"fieldname": "social_sentiment",
+			"fieldtype": "Select",
+			"label": "Sentiment",
+			"options": "\npositive\nneutral\nnegative",
+			"insert_after": "social_analysis_column",
+			"read_only": 1,
+			"in_list_view": 1,
+			"in_standard_filter": 1,
+		},
+		{
+			"fieldname": "social_intent",
+			"fieldtype": "Select",
+			"label": "Intent",
+			"options": "\ncomplaint\nquestion\npraise\nspam\ntroll\nother",
+			"insert_after": "social_sentiment",
+			"read_only": 1,
+			"in_standard_filter": 1,
+		},
+		{
+			"fieldname": "social_language",
+			"fieldtype": "Data",
+			"label": "Language",
+			"insert_after": "social_intent",
+			"read_only": 1,
+		},
+		{
+			"fieldname": "social_urgent",
+			"fieldtype": "Check",
+			"label": "Urgent",
+			"insert_after": "social_language",
+			"in_standard_filter": 1,
+		},
+		{
+			"fieldname": "social_triage_rule",
+			"fieldtype": "Link",
+			"label": "Triage Rule",
+			"options": "Social Triage Rule",
+			"insert_after": "social_urgent",
+			"read_only": 1,
+		},
+		{
 			"fieldname": "social_last_inbound_on",
 			"fieldtype": "Datetime",
 			"label": "Last Customer Message",
-			"insert_after": "social_thread_key",
+			"insert_after": "social_triage_rule",
 			"read_only": 1,
 		},
 	]
@@ -93,6 +141,7 @@ def after_migrate():
 	create_roles()
 	create_custom_fields(TICKET_FIELDS, ignore_validate=True)
 	set_default_settings()
+	install_default_rules()
 
 
 def create_roles():

@@ -5,7 +5,7 @@ A failing channel never stops the others: each poll is its own job.
 
 import frappe
 
-from social_support.ingest import events
+from social_support.ingest import events, spikes
 from social_support.ingest.poll import due_channels, enqueue_poll
 
 
@@ -14,6 +14,7 @@ def every_minute():
 		enqueue_poll(channel)
 	events.requeue_stale()
 	events.retry_due()
+	spikes.check_spikes()
 
 
 def daily():

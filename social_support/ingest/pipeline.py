@@ -23,6 +23,7 @@ from social_support.platforms.base import (
 from social_support.tickets import NewTicket, get_adapter
 from social_support.tickets.erpnext_issue import within_reopen_window
 
+from . import triage
 from .profiles import ensure_profile, raised_by_for
 from .text import clean_text, subject_from, to_html, to_system_time
 
@@ -135,42 +136,88 @@ def thread_root(thread_key: str) -> str | None:
 
 
 def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
-	adapter = get_adapter()
 	contact = profile.contact if profile else None
 	customer = _customer_of(contact)
-	html = to_html(item.text) or frappe.utils.escape_html(frappe._("(attachment)"))
-	sender = raised_by_for(profile, contact, ctx.settings)
-	sender_name = item.author.name or item.author.handle
-
+	channel = frappe.get_cached_doc("Social Channel", ctx.channel)
+	decision = triage.decide(
+		msg,
+		stream=item.stream,
+		platform=item.platform,
+		channel=ctx.channel,
+		private=item.kind == KIND_DM,
+		known_customer=bool(customer),
+		followers=item.author.follower_count,
+		handle=channel.account_handle,
+		settings=ctx.settings,
+	)
+	values = decision.fields
+	adapter = get_adapter()
 	ref = adapter.latest_for_thread(ctx.channel, thread_key)
-	if ref and ref.closed and within_reopen_window(ref.closed_on, cint(ctx.settings.reopen_within_days)):
+	if decision.action == triage.SPAM:
+		values["inbox_status"] = triage.NO_ACTION
+		ticket = comm = None
+	elif ref and not ref.closed:
+		# a continuing conversation stays on its ticket whatever the rules say about new ones
+		ticket, comm = ref.name, _add_inbound(adapter, ref.name, msg, profile, contact, ctx.settings)
+		adapter.update_analysis(ticket, decision.analysis)
+	elif decision.action == triage.LOG:
+		values["inbox_status"] = triage.NEEDS_DECISION
+		ticket = comm = None
+	else:
+		ticket, comm = open_ticket(ctx.channel, msg, profile, contact, customer, ctx.settings, decision, ref)
+	frappe.db.set_value("Social Message", msg.name, values, update_modified=False)
+	return ticket, comm
+
+
+def open_ticket(channel: str, msg, profile, contact, customer, settings, decision, ref=None):
+	"""The thread's closed ticket reopened (within the window) or a new one; then the message on it."""
+	adapter = get_adapter()
+	if ref is None:
+		ref = adapter.latest_for_thread(channel, msg.thread_key)
+	if ref and not ref.closed:
+		ticket = ref.name
+	elif ref and ref.closed and within_reopen_window(ref.closed_on, cint(settings.reopen_within_days)):
 		adapter.reopen(ref.name)
 		ticket = ref.name
-	elif ref and not ref.closed:
-		ticket = ref.name
 	else:
-		who = f"@{item.author.handle}" if item.author.handle else (item.author.name or item.author.user_id)
+		rule = (decision.rule if decision else None) or {}
+		who = f"@{msg.author_handle}" if msg.author_handle else (msg.author_name or msg.author_id)
 		ticket = adapter.create(
 			NewTicket(
-				channel=ctx.channel,
-				platform=item.platform,
-				thread_key=thread_key,
-				subject=subject_from(item.text, frappe._("{0} message from {1}").format(item.platform, who)),
-				description_html=html,
-				raised_by=sender,
+				channel=channel,
+				platform=msg.platform,
+				thread_key=msg.thread_key,
+				subject=subject_from(msg.text, frappe._("{0} message from {1}").format(msg.platform, who)),
+				description_html=to_html(msg.text) or frappe.utils.escape_html(frappe._("(attachment)")),
+				raised_by=raised_by_for(profile, contact, settings),
 				contact=contact,
 				customer=customer,
 				profile=profile.name if profile else None,
-				private=item.kind == KIND_DM,
-				permalink=item.permalink,
-				opened_on=posted_on,
+				private=msg.kind == "DM",
+				permalink=msg.permalink,
+				opened_on=msg.posted_on,
+				priority=rule.get("priority"),
+				issue_type=rule.get("issue_type"),
+				tags=[t.strip() for t in (rule.get("tags") or "").split(",") if t.strip()],
+				assign_to=rule.get("assign_to"),
+				triage_rule=rule.get("name"),
+				analysis=decision.analysis if decision else None,
 			)
 		)
+	return ticket, _add_inbound(adapter, ticket, msg, profile, contact, settings)
+
+
+def _add_inbound(adapter, ticket, msg, profile, contact, settings) -> str:
 	comm = adapter.add_message(
-		ticket, html=html, sender=sender, sender_name=sender_name, sent_on=posted_on, inbound=True
+		ticket,
+		html=to_html(msg.text) or frappe.utils.escape_html(frappe._("(attachment)")),
+		sender=raised_by_for(profile, contact, settings),
+		sender_name=msg.author_name or msg.author_handle,
+		sent_on=msg.posted_on,
+		inbound=True,
 	)
-	adapter.touch_inbound(ticket, posted_on)
-	return ticket, comm
+	adapter.touch_inbound(ticket, msg.posted_on)
+	return comm
 
 
 def _attach_outbound(ctx, item, msg, thread_key, posted_on):

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass
@@ -27,6 +28,12 @@ class NewTicket:
 	private: bool
 	permalink: str | None
 	opened_on: datetime
+	priority: str | None = None
+	issue_type: str | None = None
+	tags: list[str] = field(default_factory=list)
+	assign_to: str | None = None
+	triage_rule: str | None = None
+	analysis: Any = None  # social_support.analysis.Analysis of the first message
 
 
 class TicketAdapter:
@@ -58,4 +65,12 @@ class TicketAdapter:
 		raise NotImplementedError
 
 	def touch_inbound(self, name: str, at: datetime) -> None:
+		raise NotImplementedError
+
+	def update_analysis(self, name: str, analysis) -> None:
+		"""Show the latest customer message's sentiment/intent/urgency on the ticket."""
+		raise NotImplementedError
+
+	def attach_message(self, name: str, message: str) -> None:
+		"""Link an existing Social Message (and a Communication for it) to the ticket."""
 		raise NotImplementedError

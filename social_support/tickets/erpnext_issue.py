@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import frappe
+from frappe.desk.doctype.tag.tag import add_tag
+from frappe.desk.form.assign_to import add as assign
 from frappe.utils import add_days, get_datetime, now_datetime
 
 from .base import NewTicket, TicketAdapter, TicketRef
@@ -52,14 +54,32 @@ class IssueAdapter(TicketAdapter):
 				"social_last_inbound_on": t.opened_on,
 			}
 		)
-		if settings.default_issue_type:
-			issue.issue_type = settings.default_issue_type
-		if settings.default_priority:
-			issue.priority = settings.default_priority
+		issue.issue_type = t.issue_type or settings.default_issue_type or None
+		issue.priority = t.priority or settings.default_priority or None
+		issue.social_triage_rule = t.triage_rule
+		if t.analysis is not None:
+			issue.update(_analysis_fields(t.analysis))
 		issue.flags.ignore_permissions = True
 		issue.flags.ignore_mandatory = True
 		issue.insert()
+		for tag in t.tags:
+			add_tag(tag, "Issue", issue.name)
+		if t.assign_to:
+			assign(
+				{
+					"assign_to": [t.assign_to],
+					"doctype": "Issue",
+					"name": issue.name,
+					"description": issue.subject,
+				}
+			)
 		return issue.name
+
+	def update_analysis(self, name: str, analysis) -> None:
+		values = _analysis_fields(analysis)
+		if not analysis.urgent:
+			values.pop("social_urgent")  # once urgent, a ticket stays flagged until an agent clears it
+		frappe.db.set_value("Issue", name, values, update_modified=False)
 
 	def reopen(self, name: str) -> None:
 		issue = frappe.get_doc("Issue", name)
@@ -102,6 +122,15 @@ class IssueAdapter(TicketAdapter):
 
 	def touch_inbound(self, name: str, at: datetime) -> None:
 		frappe.db.set_value("Issue", name, "social_last_inbound_on", at, update_modified=False)
+
+
+def _analysis_fields(analysis) -> dict:
+	return {
+		"social_sentiment": analysis.sentiment,
+		"social_intent": analysis.intent,
+		"social_language": analysis.language,
+		"social_urgent": int(analysis.urgent),
+	}
 
 
 def within_reopen_window(closed_on: datetime | None, days: int) -> bool:

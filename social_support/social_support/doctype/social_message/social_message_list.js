@@ -1,8 +1,45 @@
+// Social Message list = the Social Inbox when filtered on "Needs Decision".
 frappe.listview_settings["Social Message"] = {
-	add_fields: ["direction", "status", "kind", "platform"],
+	add_fields: ["direction", "status", "kind", "platform", "sentiment", "intent", "urgent", "inbox_status"],
 	get_indicator(doc) {
+		if (doc.inbox_status === "Needs Decision") return [__("Needs Decision"), "orange", "inbox_status,=,Needs Decision"];
 		if (doc.status === "Deleted") return [__("Deleted"), "grey", "status,=,Deleted"];
 		if (doc.direction === "Outbound") return [__("Outbound"), "blue", "direction,=,Outbound"];
-		return [__(doc.kind || "Inbound"), doc.status === "Edited" ? "orange" : "green", "direction,=,Inbound"];
+		if (doc.urgent) return [__("Urgent"), "red", "urgent,=,1"];
+		const colors = { negative: "red", positive: "green", neutral: "gray" };
+		return [__(doc.sentiment || doc.kind || "Inbound"), colors[doc.sentiment] || "green", "sentiment,=," + (doc.sentiment || "")];
+	},
+	onload(listview) {
+		listview.page.add_inner_button(__("Social Inbox"), () => {
+			listview.filter_area.clear(false).then(() => listview.filter_area.add([["Social Message", "inbox_status", "=", "Needs Decision"]]));
+		});
+		const run = (method, args, done) =>
+			frappe.call({ method, args, freeze: true }).then((r) => {
+				done(r.message || {});
+				listview.refresh();
+			});
+		listview.page.add_action_item(__("Create Tickets"), () => {
+			const names = listview.get_checked_items(true);
+			run("social_support.api.inbox.create_tickets", { names }, (m) =>
+				frappe.show_alert({ message: __("{0} tickets", [(m.tickets || []).length]), indicator: "green" })
+			);
+		});
+		listview.page.add_action_item(__("Attach to Ticket"), () => {
+			const names = listview.get_checked_items(true);
+			frappe.prompt(
+				[{ fieldname: "ticket", fieldtype: "Link", options: "Issue", label: __("Ticket"), reqd: 1 }],
+				(v) =>
+					run("social_support.api.inbox.attach", { names, ticket: v.ticket }, (m) =>
+						frappe.show_alert({ message: __("{0} messages attached to {1}", [(m.attached || []).length, m.ticket]), indicator: "green" })
+					),
+				__("Attach to an existing ticket")
+			);
+		});
+		listview.page.add_action_item(__("No Action Needed"), () => {
+			const names = listview.get_checked_items(true);
+			run("social_support.api.inbox.dismiss", { names }, (m) =>
+				frappe.show_alert({ message: __("{0} messages marked", [(m.dismissed || []).length]), indicator: "green" })
+			);
+		});
 	},
 };

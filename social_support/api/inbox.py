@@ -1,0 +1,37 @@
+"""Social Inbox actions on logged messages: create a ticket, attach to a ticket, or mark no action needed."""
+
+from __future__ import annotations
+
+import json
+
+import frappe
+from frappe import _
+
+from social_support.ingest import inbox
+
+
+def _names(names: str | list[str]) -> list[str]:
+	if isinstance(names, str):
+		names = json.loads(names) if names.strip().startswith("[") else [names]
+	if len(names) > 500:
+		frappe.throw(_("At most 500 messages at once."))
+	return list(names)
+
+
+@frappe.whitelist(methods=["POST"])
+def create_tickets(names: str | list[str]) -> dict:
+	frappe.has_permission("Issue", "create", throw=True)
+	return inbox.create_tickets(_names(names))
+
+
+@frappe.whitelist(methods=["POST"])
+def attach(names: str | list[str], ticket: str) -> dict:
+	frappe.get_doc("Issue", ticket).check_permission("write")
+	return inbox.attach(_names(names), ticket)
+
+
+@frappe.whitelist(methods=["POST"])
+def dismiss(names: str | list[str]) -> dict:
+	frappe.has_permission("Social Message", "read", throw=True)
+	frappe.has_permission("Issue", "write", throw=True)
+	return inbox.dismiss(_names(names))
