@@ -38,16 +38,23 @@ class TestTriage(FrappeTestCase):
 		return msg_of(self.fb.name, cid), issue_for(self.fb.name, public_thread_key(post, who))
 
 	def test_default_rules_are_installed(self):
-		names = frappe.get_all("Social Triage Rule", filters={"rule_name": ("not like", "Test %")}, pluck="name")
+		names = frappe.get_all(
+			"Social Triage Rule", filters={"rule_name": ("not like", "Test %")}, pluck="name"
+		)
 		self.assertGreaterEqual(len(names), 4)
 		for p in ("Low", "Medium", "High"):
 			self.assertTrue(frappe.db.exists("Issue Priority", p))
 
 	def test_urgent_complaint_is_high_and_flagged(self):
 		msg, issue = self.send("Your app is down and I can't log in, I was charged twice!")
-		self.assertEqual((msg.language, msg.sentiment, msg.intent, msg.urgent), ("en", "negative", "complaint", 1))
+		self.assertEqual(
+			(msg.language, msg.sentiment, msg.intent, msg.urgent), ("en", "negative", "complaint", 1)
+		)
 		self.assertEqual(msg.triage_rule, "Urgent first")
-		self.assertEqual((issue.priority, issue.social_urgent, issue.social_sentiment, issue.social_language), ("High", 1, "negative", "en"))
+		self.assertEqual(
+			(issue.priority, issue.social_urgent, issue.social_sentiment, issue.social_language),
+			("High", 1, "negative", "en"),
+		)
 		self.assertIn("urgent", (issue.get("_user_tags") or ""))
 
 	def test_praise_is_low_with_thank_them_tag_in_other_languages(self):
@@ -59,7 +66,9 @@ class TestTriage(FrappeTestCase):
 	def test_spam_is_logged_never_ticketed(self):
 		msg, issue = self.send("Win a free iPhone!!! click here http://spam.example #crypto")
 		self.assertIsNone(issue)
-		self.assertEqual((msg.intent, msg.triage_action, msg.inbox_status), ("spam", "Mark Spam", "No Action Needed"))
+		self.assertEqual(
+			(msg.intent, msg.triage_action, msg.inbox_status), ("spam", "Mark Spam", "No Action Needed")
+		)
 		self.assertFalse(msg.reference_name)
 
 	def test_pii_is_recorded_on_the_message(self):
@@ -86,19 +95,45 @@ class TestTriage(FrappeTestCase):
 		frappe.db.commit()
 		msg, issue = self.send("Mir wurde die Rechnung doppelt abgebucht, bitte prüfen")
 		self.assertEqual(msg.triage_rule, "Test billing in German")
-		self.assertEqual((issue.priority, issue.issue_type, issue.social_triage_rule), ("Medium", "Billing", "Test billing in German"))
-		self.assertTrue(frappe.db.exists("ToDo", {"reference_type": "Issue", "reference_name": issue.name, "allocated_to": "Administrator", "status": "Open"}))
+		self.assertEqual(
+			(issue.priority, issue.issue_type, issue.social_triage_rule),
+			("Medium", "Billing", "Test billing in German"),
+		)
+		self.assertTrue(
+			frappe.db.exists(
+				"ToDo",
+				{
+					"reference_type": "Issue",
+					"reference_name": issue.name,
+					"allocated_to": "Administrator",
+					"status": "Open",
+				},
+			)
+		)
 		# an English message with the same word does not match the German rule
 		msg, _ = self.send("My invoice (Rechnung) is wrong")
 		self.assertNotEqual(msg.triage_rule, "Test billing in German")
 
 	def test_invalid_regex_is_refused(self):
-		doc = frappe.get_doc({"doctype": "Social Triage Rule", "rule_name": "Test bad regex", "regex": "(unclosed", "action": "Log Only"})
+		doc = frappe.get_doc(
+			{
+				"doctype": "Social Triage Rule",
+				"rule_name": "Test bad regex",
+				"regex": "(unclosed",
+				"action": "Log Only",
+			}
+		)
 		self.assertRaises(frappe.ValidationError, doc.insert)
 
 	def test_log_only_goes_to_inbox_and_agents_decide(self):
 		frappe.get_doc(
-			{"doctype": "Social Triage Rule", "rule_name": "Test log questions", "sequence": 1, "intent": "question", "action": "Log Only"}
+			{
+				"doctype": "Social Triage Rule",
+				"rule_name": "Test log questions",
+				"sequence": 1,
+				"intent": "question",
+				"action": "Log Only",
+			}
 		).insert(ignore_permissions=True)
 		frappe.db.commit()
 		a, issue_a = self.send("Do you ship to Iceland?")
@@ -127,7 +162,12 @@ class TestTriage(FrappeTestCase):
 		who, post = uid(), uid()
 		_first, issue = self.send("My order 5512 is broken", who=who, post=post)
 		frappe.get_doc(
-			{"doctype": "Social Triage Rule", "rule_name": "Test log everything", "sequence": 1, "action": "Log Only"}
+			{
+				"doctype": "Social Triage Rule",
+				"rule_name": "Test log everything",
+				"sequence": 1,
+				"action": "Log Only",
+			}
 		).insert(ignore_permissions=True)
 		frappe.db.commit()
 		second, same = self.send("any news?", who=who, post=post)
@@ -139,7 +179,15 @@ class TestTriage(FrappeTestCase):
 class TestListening(FrappeTestCase):
 	def test_untargeted_mentions_go_to_the_inbox_mentions_become_tickets(self):
 		with Sandbox() as sb:
-			channel = make_channel("X", "99", base_url=sb.url, poll=1, webhooks=0, name="Listen X " + uid(), listening_terms="acme\n#acmehelp")
+			channel = make_channel(
+				"X",
+				"99",
+				base_url=sb.url,
+				poll=1,
+				webhooks=0,
+				name="Listen X " + uid(),
+				listening_terms="acme\n#acmehelp",
+			)
 			sb.x.add_user("71", "talker", "Talker")
 			talk = sb.x.post_tweet("71", "anyone tried the new acme blender? looks nice")
 			mention = sb.x.post_tweet("71", "@brand my acme blender broke after 2 days")
@@ -157,7 +205,13 @@ class TestListening(FrappeTestCase):
 class TestSpikes(FrappeTestCase):
 	def test_spike_notifies_once_and_rearms(self):
 		frappe.db.set_single_value(
-			"Social Support Settings", {"spike_window_minutes": 10, "spike_baseline_hours": 1, "spike_factor": 3, "spike_min_messages": 5}
+			"Social Support Settings",
+			{
+				"spike_window_minutes": 10,
+				"spike_baseline_hours": 1,
+				"spike_factor": 3,
+				"spike_min_messages": 5,
+			},
 		)
 		frappe.cache.delete(frappe.cache.make_key(spikes.STATE_KEY.format("all")))
 		frappe.cache.delete(frappe.cache.make_key(spikes.STATE_KEY.format("urgent")))
@@ -193,6 +247,64 @@ class TestSpikes(FrappeTestCase):
 		self.assertEqual(spikes.check_spikes(quiet), [])  # the spike ends...
 		self.assertFalse(frappe.cache.get(frappe.cache.make_key(spikes.STATE_KEY.format("all"))))
 		frappe.db.set_single_value(
-			"Social Support Settings", {"spike_window_minutes": 60, "spike_baseline_hours": 24, "spike_factor": 3, "spike_min_messages": 20}
+			"Social Support Settings",
+			{
+				"spike_window_minutes": 60,
+				"spike_baseline_hours": 24,
+				"spike_factor": 3,
+				"spike_min_messages": 20,
+			},
 		)
 		frappe.db.commit()
+
+
+class TestAssignmentRules(FrappeTestCase):
+	def test_erpnext_assignment_rule_sees_triage_fields(self):
+		# a team lead sets up an ordinary Assignment Rule on Issue using the Social fields
+		user = "social.lead@example.com"
+		if not frappe.db.exists("User", user):
+			frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": user,
+					"first_name": "Lead",
+					"send_welcome_email": 0,
+					"roles": [{"role": "Social Agent"}, {"role": "Support Team"}],
+				}
+			).insert(ignore_permissions=True)
+		name = "Social urgent to lead"
+		if frappe.db.exists("Assignment Rule", name):
+			frappe.delete_doc("Assignment Rule", name, force=True)
+		frappe.get_doc(
+			{
+				"doctype": "Assignment Rule",
+				"name": name,
+				"document_type": "Issue",
+				"priority": 1,
+				"assign_condition": "social_urgent == 1",
+				"description": "Urgent social tickets go to the lead",
+				"rule": "Round Robin",
+				"users": [{"user": user}],
+				"assignment_days": [
+					{"day": d}
+					for d in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+				],
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		try:
+			page = uid()
+			fb = make_channel("Facebook", page)
+			post, who = uid(), uid()
+			deliver_meta(comment(page, post, who, "Your whole site is down, I can't log in!"))
+			work(fb.name)
+			issue = issue_for(fb.name, public_thread_key(post, who))
+			self.assertEqual(issue.social_urgent, 1)
+			self.assertTrue(
+				frappe.db.exists(
+					"ToDo", {"reference_type": "Issue", "reference_name": issue.name, "allocated_to": user}
+				)
+			)
+		finally:
+			frappe.delete_doc("Assignment Rule", name, force=True)
+			frappe.db.commit()
