@@ -9,6 +9,8 @@ from frappe.utils import add_to_date, get_datetime, now_datetime
 from social_support.platforms import ChannelConfig, get_family
 from social_support.platforms.base import FACEBOOK, INSTAGRAM, X
 
+from .notify import notify, users_with_role
+
 SECRET_FIELDS = {
 	X: ("consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token"),
 	FACEBOOK: ("app_secret", "verify_token", "access_token"),
@@ -145,29 +147,13 @@ def mark_needs_reauthorization(channel: str, error: Exception) -> None:
 
 
 def notify_system_managers(subject: str, message: str, channel: str) -> None:
-	users = frappe.get_all(
-		"Has Role",
-		filters={
-			"role": "System Manager",
-			"parenttype": "User",
-			"parent": ("not in", ("Administrator", "Guest")),
-		},
-		pluck="parent",
-		distinct=True,
+	notify(
+		users_with_role("System Manager"),
+		subject,
+		message,
+		document_type="Social Channel",
+		document_name=channel,
 	)
-	users = [u for u in users if frappe.db.get_value("User", u, "enabled")] or ["Administrator"]
-	for user in users:
-		frappe.get_doc(
-			{
-				"doctype": "Notification Log",
-				"for_user": user,
-				"type": "Alert",
-				"subject": subject,
-				"email_content": message,
-				"document_type": "Social Channel",
-				"document_name": channel,
-			}
-		).insert(ignore_permissions=True)
 
 
 def is_paused(channel_doc) -> bool:

@@ -11,6 +11,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime
 
+from .notify import notify, users_with_role
+
 CLUSTERS = {"all": {}, "urgent": {"urgent": 1}}
 STATE_KEY = "social_support:spike:{}"
 
@@ -57,37 +59,19 @@ def check_spikes(now=None) -> list[dict]:
 	return fired
 
 
-def _recipients() -> list[str]:
-	for role in ("Social Manager", "System Manager"):
-		users = frappe.get_all(
-			"Has Role",
-			filters={"role": role, "parenttype": "User", "parent": ("not in", ("Guest",))},
-			pluck="parent",
-			distinct=True,
-		)
-		users = [u for u in users if frappe.db.get_value("User", u, "enabled")]
-		if users:
-			return users
-	return ["Administrator"]
-
-
 def _notify(m: dict) -> None:
 	what = _("urgent messages") if m["cluster"] == "urgent" else _("inbound messages")
 	subject = _("Spike in {0}: {1} in the last window (baseline {2})").format(
 		what, m["current"], m["baseline"]
 	)
 	link = "/app/social-message?direction=Inbound" + ("&urgent=1" if m["cluster"] == "urgent" else "")
-	for user in _recipients():
-		frappe.get_doc(
-			{
-				"doctype": "Notification Log",
-				"for_user": user,
-				"type": "Alert",
-				"subject": subject,
-				"email_content": _("Volume is {0}x its trailing average. Open the messages: {1}").format(
-					round(m["current"] / max(m["baseline"], 1), 1), link
-				),
-				"document_type": "Social Message",
-				"link": link,
-			}
-		).insert(ignore_permissions=True)
+	message = _("Volume is {0}x its trailing average. Open the messages: {1}").format(
+		round(m["current"] / max(m["baseline"], 1), 1), link
+	)
+	notify(
+		users_with_role("Social Manager", "System Manager"),
+		subject,
+		message,
+		document_type="Social Message",
+		link=link,
+	)
