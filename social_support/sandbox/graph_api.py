@@ -413,6 +413,9 @@ class GraphApi:
 		return out
 
 	def _read(self, req, params, token, obj, edge):
+		if edge in ("comments", "replies"):
+			rows = [self._comment_obj(c, edge == "replies") for c in self.comments if c["_parent"] == obj or (c["_object"] == obj and not c["_parent"])]
+			return self._paged(req, params, token, rows)
 		if edge == "feed":
 			posts = sorted(
 				(p for p in self.posts if p["_page"] == obj), key=lambda p: p["_updated"], reverse=True

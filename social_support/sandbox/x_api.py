@@ -319,6 +319,7 @@ class XApi:
 			return _error(401, "Unauthorized", "Unauthorized")
 		routes = [
 			("GET", r"^/2/users/(\w+)/mentions$", "mentions", self._mentions),
+			("GET", r"^/2/users/(\w+)/tweets$", "timeline", self._timeline),
 			("GET", r"^/2/tweets/search/recent$", "search", self._search),
 			("GET", r"^/2/dm_events$", "dm_events", self._dm_events),
 			("GET", r"^/2/users/me$", "me", self._me),
@@ -382,6 +383,9 @@ class XApi:
 			if t.get("in_reply_to_user_id") == user_id and t not in mentions and t["author_id"] != user_id
 		]
 		return self._page(mentions, req, self._public)
+
+	def _timeline(self, req, token, user_id):
+		return self._page([t for t in self.tweets if t["author_id"] == user_id], req, self._public)
 
 	def _search(self, req, token):
 		query = req.query.get("query", "")

@@ -216,6 +216,26 @@ class MetaClient:
 	def like(self, object_id: str) -> SendResult:
 		return SendResult(str(object_id), self._request(f"{object_id}/likes", post_args={}))
 
+	def find_sent(self, mode: str, target: str, text: str) -> str | None:
+		"""The id of what we already sent (after an answer was lost), else None. mode: public | dm | private."""
+		if mode == "public":
+			edge = "comments" if self.platform == FACEBOOK else "replies"
+			raw = self._request(f"{target}/{edge}", {"limit": 100})
+			for cm in raw.get("data") or []:
+				author = str((cm.get("from") or {}).get("id") or "")
+				if author == self.account_id and (cm.get("message") or cm.get("text")) == text:
+					return str(cm["id"])
+			return None
+		platform = "messenger" if self.platform == FACEBOOK else "instagram"
+		raw = self._request(f"{self.account_id}/conversations", {"platform": platform, "fields": c.CONVERSATION_FIELDS, "limit": 100})
+		for conv in raw.get("data") or []:
+			for m in (conv.get("messages") or {}).get("data") or []:
+				sender = str((m.get("from") or {}).get("id") or "")
+				to = {str(x.get("id")) for x in (m.get("to") or {}).get("data") or []}
+				if sender == self.account_id and m.get("message") == text and (mode == "private" or str(target) in to):
+					return str(m["id"])
+		return None
+
 	def repost(self, object_id: str) -> SendResult:
 		raise BadRequest("reposting is not supported on Facebook or Instagram")
 

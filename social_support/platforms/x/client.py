@@ -253,5 +253,32 @@ class XClient:
 	def private_reply(self, comment_id: str, text: str) -> SendResult:
 		raise BadRequest("private replies to a post are not supported on X; send a DM")
 
+	def find_sent(self, mode: str, target: str, text: str) -> str | None:
+		"""The id of what we already sent (after an answer was lost), else None. mode: public | dm."""
+		if mode == "dm":
+			data = self._call(
+				self.client.get_direct_message_events,
+				max_results=100,
+				dm_event_fields=c.DM_EVENT_FIELDS,
+				user_auth=True,
+			)
+			for e in data.get("data") or []:
+				partners = set(e.get("participant_ids") or []) | set(str(e.get("dm_conversation_id") or "").split("-"))
+				if str(e.get("sender_id")) == self.account_id and e.get("text") == text and str(target) in partners:
+					return str(e["id"])
+			return None
+		data = self._call(
+			self.client.get_users_tweets,
+			self.account_id,
+			max_results=100,
+			tweet_fields=c.TWEET_FIELDS,
+			user_auth=True,
+		)
+		for t in data.get("data") or []:
+			refs = {r.get("type"): str(r.get("id")) for r in t.get("referenced_tweets") or []}
+			if t.get("text") == text and refs.get("replied_to") == str(target):
+				return str(t["id"])
+		return None
+
 	def hide(self, object_id: str, hidden: bool = True) -> SendResult:
 		raise BadRequest("hiding replies is not supported on X by this app")
