@@ -20,6 +20,9 @@ doc_events = {
 	"Email Queue": {
 		"before_insert": "social_support.outbound.email_guard.drop_placeholder_recipients",
 	},
+	"Communication": {
+		"after_insert": "social_support.outbound.email_guard.route_composer_reply",
+	},
 }
 
 scheduler_events = {

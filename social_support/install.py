@@ -9,7 +9,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from social_support.ingest.triage import install_default_rules
 
-ROLES = ("Social Agent", "Social Approver", "Social Manager")
+ROLES = ("Social Agent", "Social Approver", "Social Manager", "Social Trainee")
 
 TICKET_FIELDS = {
 	"Issue": [

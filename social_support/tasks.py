@@ -7,6 +7,7 @@ import frappe
 
 from social_support.ingest import events, spikes
 from social_support.ingest.poll import due_channels, enqueue_poll
+from social_support.outbound import send
 
 
 def every_minute():
@@ -15,6 +16,7 @@ def every_minute():
 	events.requeue_stale()
 	events.retry_due()
 	spikes.check_spikes()
+	send.retry_due()
 
 
 def daily():

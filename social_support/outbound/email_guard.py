@@ -20,3 +20,31 @@ def drop_placeholder_recipients(doc, method=None):
 		# "Error" is never picked up by the sender; the reason stays visible on the queue entry
 		doc.status = "Error"
 		doc.error = REASON
+
+
+def route_composer_reply(doc, method=None):
+	"""An email written with the standard composer on a social ticket goes out as a Social Reply.
+
+	Only when every recipient is a placeholder: a contact with a real address can still be
+	emailed on purpose. The Communication stays on the timeline as the reply's record; the
+	Email Queue guard above makes sure no mail leaves.
+	"""
+	if (
+		doc.reference_doctype != "Issue"
+		or doc.sent_or_received != "Sent"
+		or doc.communication_medium != "Email"
+	):
+		return
+	import frappe
+
+	if not frappe.db.get_value("Issue", doc.reference_name, "social_channel"):
+		return
+	recipients = [r.strip() for r in (doc.recipients or "").replace(";", ",").split(",") if r.strip()]
+	if not recipients or not all(is_placeholder(r) for r in recipients):
+		return
+	from frappe.core.utils import html2text
+
+	from social_support.outbound.replies import create
+
+	private = 0 if frappe.db.get_value("Issue", doc.reference_name, "social_conversation") == "Public" else 1
+	create(doc.reference_name, html2text(doc.content or "").strip(), bool(private), communication=doc.name)

@@ -414,7 +414,11 @@ class GraphApi:
 
 	def _read(self, req, params, token, obj, edge):
 		if edge in ("comments", "replies"):
-			rows = [self._comment_obj(c, edge == "replies") for c in self.comments if c["_parent"] == obj or (c["_object"] == obj and not c["_parent"])]
+			rows = [
+				self._comment_obj(c, edge == "replies")
+				for c in self.comments
+				if c["_parent"] == obj or (c["_object"] == obj and not c["_parent"])
+			]
 			return self._paged(req, params, token, rows)
 		if edge == "feed":
 			posts = sorted(

@@ -390,15 +390,11 @@ class XApi:
 	def _search(self, req, token):
 		query = req.query.get("query", "")
 		if len(query) > 512:
-			return _error(400, "Invalid Request", "query too long")
-		excluded = [m.lower() for m in re.findall(r"-from:(\w+)", query)]
-		terms = re.findall(r'"([^"]+)"|([#@]?\w+)', re.sub(r"-\S+", " ", query))
-		terms = [(a or b).lower() for a, b in terms if (a or b) and (a or b).upper() not in ("OR", "AND")]
-
-		def match(t):
-			author = (self.users.get(t["author_id"]) or {}).get("username", "").lower()
-			return author not in excluded and any(term in t["text"].lower() for term in terms)
-
+			return _error(400, "Invalid Request", "query too long", errors=[{"message": "query too long"}])
+		try:
+			match = _SearchQuery(query, self).match
+		except ValueError as e:
+			return _error(400, "Invalid Request", str(e), errors=[{"message": str(e)}])
 		return self._page([t for t in self.tweets if match(t)], req, self._public)
 
 	def _dm_events(self, req, token):
@@ -449,3 +445,72 @@ class XApi:
 		return Response(
 			201, {"data": {"dm_conversation_id": event["dm_conversation_id"], "dm_event_id": event["id"]}}
 		)
+
+
+class _SearchQuery:
+	"""The subset of X's search syntax the app builds: words, "phrases", #tags, @users, ``OR``,
+	parentheses, juxtaposition = AND, and negated operators (``-from:``, ``-is:retweet``, ``-word``).
+	Matching is a case-insensitive substring test, which is close enough for an emulator."""
+
+	_TOKEN = re.compile(r'-?"[^"]*"|[()]|-?[^\s()"]+')
+
+	def __init__(self, query: str, api: XApi):
+		self.api = api
+		self.tokens = self._TOKEN.findall(query)
+		if not self.tokens:
+			raise ValueError("query is empty")
+		self.pos = 0
+		self.tree = self._or()
+		if self.pos != len(self.tokens):
+			raise ValueError(f"unexpected {self.tokens[self.pos]!r} in query")
+
+	def _peek(self) -> str | None:
+		return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+	def _or(self):
+		branches = [self._and()]
+		while self._peek() == "OR":
+			self.pos += 1
+			branches.append(self._and())
+		return ("or", branches)
+
+	def _and(self):
+		parts = []
+		while self._peek() not in (None, ")", "OR"):
+			tok = self.tokens[self.pos]
+			self.pos += 1
+			if tok == "(":
+				parts.append(self._or())
+				if self._peek() != ")":
+					raise ValueError("unbalanced parentheses in query")
+				self.pos += 1
+			else:
+				parts.append(("not", tok[1:]) if tok.startswith("-") and len(tok) > 1 else ("is", tok))
+		if not parts:
+			raise ValueError("empty clause in query")
+		return ("and", parts)
+
+	def _term(self, term: str, tweet: dict) -> bool:
+		term = term.strip('"').lower()
+		author = (self.api.users.get(tweet["author_id"]) or {}).get("username", "").lower()
+		refs = {r["type"] for r in tweet.get("referenced_tweets") or []}
+		if term.startswith("from:"):
+			return author == term[5:].lstrip("@")
+		if term == "is:retweet":
+			return "retweeted" in refs
+		if term == "is:reply":
+			return "replied_to" in refs
+		return term in tweet["text"].lower()
+
+	def _eval(self, node, tweet: dict) -> bool:
+		op, arg = node
+		if op == "or":
+			return any(self._eval(n, tweet) for n in arg)
+		if op == "and":
+			return all(self._eval(n, tweet) for n in arg)
+		if op == "not":
+			return not self._term(arg, tweet)
+		return self._term(arg, tweet)
+
+	def match(self, tweet: dict) -> bool:
+		return self._eval(self.tree, tweet)

@@ -25,9 +25,23 @@ class TestInstall(FrappeTestCase):
 		frappe.db.set_single_value("Social Support Settings", "reopen_within_days", 7)
 
 	def test_uninstall_removes_fields_and_roles_then_reinstall(self):
+		# the site's users keep their roles once this test is over: put them back afterwards
+		held = frappe.get_all(
+			"Has Role", filters={"role": ("in", ROLES), "parenttype": "User"}, fields=["parent", "role"]
+		)
+		self.addCleanup(self._restore_roles, held)
 		before_uninstall()
 		self.assertFalse(frappe.db.exists("Custom Field", {"dt": "Issue", "fieldname": "social_channel"}))
 		self.assertFalse(frappe.db.exists("Role", "Social Agent"))
 		after_migrate()
 		self.assertTrue(frappe.db.exists("Custom Field", {"dt": "Issue", "fieldname": "social_channel"}))
 		self.assertTrue(frappe.db.exists("Role", "Social Agent"))
+
+	def _restore_roles(self, held):
+		after_migrate()
+		for row in held:
+			user = frappe.get_doc("User", row.parent)
+			if row.role not in {r.role for r in user.roles}:
+				user.append("roles", {"role": row.role})
+				user.save(ignore_permissions=True)
+		frappe.db.commit()

@@ -227,12 +227,19 @@ class MetaClient:
 					return str(cm["id"])
 			return None
 		platform = "messenger" if self.platform == FACEBOOK else "instagram"
-		raw = self._request(f"{self.account_id}/conversations", {"platform": platform, "fields": c.CONVERSATION_FIELDS, "limit": 100})
+		raw = self._request(
+			f"{self.account_id}/conversations",
+			{"platform": platform, "fields": c.CONVERSATION_FIELDS, "limit": 100},
+		)
 		for conv in raw.get("data") or []:
 			for m in (conv.get("messages") or {}).get("data") or []:
 				sender = str((m.get("from") or {}).get("id") or "")
 				to = {str(x.get("id")) for x in (m.get("to") or {}).get("data") or []}
-				if sender == self.account_id and m.get("message") == text and (mode == "private" or str(target) in to):
+				if (
+					sender == self.account_id
+					and m.get("message") == text
+					and (mode == "private" or str(target) in to)
+				):
 					return str(m["id"])
 		return None
 

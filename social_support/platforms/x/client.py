@@ -263,8 +263,14 @@ class XClient:
 				user_auth=True,
 			)
 			for e in data.get("data") or []:
-				partners = set(e.get("participant_ids") or []) | set(str(e.get("dm_conversation_id") or "").split("-"))
-				if str(e.get("sender_id")) == self.account_id and e.get("text") == text and str(target) in partners:
+				partners = set(e.get("participant_ids") or []) | set(
+					str(e.get("dm_conversation_id") or "").split("-")
+				)
+				if (
+					str(e.get("sender_id")) == self.account_id
+					and e.get("text") == text
+					and str(target) in partners
+				):
 					return str(e["id"])
 			return None
 		data = self._call(

@@ -1,0 +1,74 @@
+"""Checks on an agent's reply before it is queued (pure): length, personal data in public, tone."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from social_support.platforms.limits import DM, PUBLIC, char_limit
+
+from .pii import detect_pii
+from .tone import tone_warnings
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass
+class Check:
+	level: str
+	code: str
+	message: str
+
+	def to_dict(self) -> dict:
+		return asdict(self)
+
+
+def signature(style: str | None, full_name: str | None) -> str:
+	"""``^SB`` (initials) or ``^Sam`` (first name), by setting; empty when off or unknown."""
+	names = (full_name or "").split()
+	if not names or style in (None, "", "None"):
+		return ""
+	if style == "First Name":
+		return f"^{names[0]}"
+	return "^" + "".join(n[0].upper() for n in names[:3])
+
+
+def with_signature(text: str, sig: str) -> str:
+	text = (text or "").rstrip()
+	return f"{text} {sig}" if sig and not text.endswith(sig) else text
+
+
+def check_reply(
+	text: str, *, platform: str, mode: str, block_pii_in_public: bool = True, language: str | None = None
+) -> list[Check]:
+	checks: list[Check] = []
+	body = (text or "").strip()
+	if not body:
+		return [Check(ERROR, "empty", "The reply is empty.")]
+	limit = char_limit(platform, mode)
+	if limit is None:
+		checks.append(Check(ERROR, "mode", f"{platform} does not support {mode.lower()}s."))
+	elif len(body) > limit:
+		checks.append(
+			Check(
+				ERROR, "too_long", f"{len(body)} characters; {platform} allows {limit} in a {mode.lower()}."
+			)
+		)
+	if mode == PUBLIC:
+		kinds = sorted({s.kind for s in detect_pii(body, language)})
+		if kinds:
+			level = ERROR if block_pii_in_public else WARNING
+			checks.append(
+				Check(
+					level,
+					"pii_public",
+					"Personal data in a public reply ({}). Move the conversation to a private message.".format(
+						", ".join(kinds)
+					),
+				)
+			)
+	for word in tone_warnings(body, language):
+		checks.append(Check(WARNING, "tone", f'"{word}" can sound dismissive.'))
+	return checks
+
+
+__all__ = ["DM", "ERROR", "PUBLIC", "WARNING", "Check", "check_reply", "signature", "with_signature"]

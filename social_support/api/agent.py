@@ -1,0 +1,93 @@
+"""Agent actions on social tickets (desk). Thin: parse, check permission, call outbound/."""
+
+from __future__ import annotations
+
+import frappe
+from frappe.utils import cint
+
+from social_support.analysis import detect_language
+from social_support.analysis.reply_checks import check_reply, signature, with_signature
+from social_support.outbound import replies
+
+
+@frappe.whitelist(methods=["POST"])
+def reply(ticket: str, text: str, private: int = 0, in_reply_to: str | None = None) -> dict:
+	"""Answer the customer where they wrote. Returns {name, status, warnings, approval_reasons, final_text}."""
+	return replies.create(ticket, text, bool(cint(private)), in_reply_to)
+
+
+@frappe.whitelist(methods=["POST"])
+def approve_reply(reply: str, text: str | None = None) -> dict:
+	"""Approve (optionally after editing the text); the last tier's approval sends it."""
+	return replies.approve(reply, text)
+
+
+@frappe.whitelist(methods=["POST"])
+def reject_reply(reply: str, reason: str) -> dict:
+	return replies.reject(reply, reason)
+
+
+@frappe.whitelist()
+def composer_context(ticket: str) -> dict:
+	"""What the composer shows: the recent thread, modes and limits, signature, pending replies."""
+	from social_support.platforms.limits import char_limit, modes
+
+	t = replies.ticket_context(ticket)
+	frappe.get_doc("Issue", ticket).check_permission("read")
+	settings = frappe.get_cached_doc("Social Support Settings")
+	thread = frappe.get_all(
+		"Social Message",
+		filters={"reference_name": ticket},
+		fields=["name", "direction", "kind", "author_handle", "author_name", "text", "posted_on", "status"],
+		order_by="posted_on desc",
+		limit=10,
+	)
+	return {
+		"platform": t.social_platform,
+		"conversation": t.social_conversation,
+		"limits": {m: char_limit(t.social_platform, m) for m in modes(t.social_platform)},
+		"signature": signature(settings.signature_style, frappe.utils.get_fullname()),
+		"thread": list(reversed(thread)),
+		"can_post": replies.can_post(t.social_channel),
+		"replies": frappe.get_all(
+			"Social Reply",
+			filters={"reference_name": ticket},
+			fields=[
+				"name",
+				"status",
+				"mode",
+				"final_text",
+				"rejection_reason",
+				"error",
+				"author",
+				"creation",
+			],
+			order_by="creation desc",
+			limit=10,
+		),
+	}
+
+
+@frappe.whitelist()
+def check_draft(ticket: str, text: str, private: int = 0) -> dict:
+	"""Live checks for the composer: count against the limit, PII in public, tone."""
+	t = replies.ticket_context(ticket)
+	frappe.get_doc("Issue", ticket).check_permission("read")
+	settings = frappe.get_cached_doc("Social Support Settings")
+	mode = replies.plan(t, bool(cint(private)), None)["mode"]
+	final = with_signature(text or "", signature(settings.signature_style, frappe.utils.get_fullname()))
+	checks = check_reply(
+		final,
+		platform=t.social_platform,
+		mode=mode,
+		block_pii_in_public=bool(cint(settings.block_pii_in_public)),
+		language=detect_language(text or ""),
+	)
+	from social_support.platforms.limits import char_limit
+
+	return {
+		"mode": mode,
+		"length": len(final),
+		"limit": char_limit(t.social_platform, mode),
+		"checks": [c.to_dict() for c in checks],
+	}

@@ -1,0 +1,28 @@
+"""Reply limits per platform and mode (characters), in one place."""
+
+from __future__ import annotations
+
+from .base import FACEBOOK, INSTAGRAM, X
+from .meta.constants import CHAR_LIMITS as META
+from .x.constants import CHAR_LIMITS as XL
+
+PUBLIC, DM, PRIVATE = "Public Reply", "Direct Message", "Private Reply"
+
+LIMITS = {
+	(X, PUBLIC): XL["post"],
+	(X, DM): XL["dm"],
+	(FACEBOOK, PUBLIC): META["facebook_comment"],
+	(FACEBOOK, DM): META["messenger"],
+	(FACEBOOK, PRIVATE): META["messenger"],
+	(INSTAGRAM, PUBLIC): META["instagram_comment"],
+	(INSTAGRAM, DM): META["instagram_dm"],
+	(INSTAGRAM, PRIVATE): META["instagram_dm"],
+}
+
+
+def char_limit(platform: str, mode: str) -> int | None:
+	return LIMITS.get((platform, mode))
+
+
+def modes(platform: str) -> list[str]:
+	return [m for (p, m) in LIMITS if p == platform]

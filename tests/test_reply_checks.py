@@ -1,0 +1,49 @@
+from social_support.analysis.reply_checks import ERROR, WARNING, check_reply, signature, with_signature
+from social_support.platforms.limits import DM, PRIVATE, PUBLIC, char_limit
+
+
+def codes(checks):
+	return [(c.level, c.code) for c in checks]
+
+
+def test_limits():
+	assert char_limit("X", PUBLIC) == 280 and char_limit("X", DM) == 10_000
+	assert char_limit("Facebook", PRIVATE) == 2000 and char_limit("Instagram", PUBLIC) == 2200
+	assert char_limit("X", PRIVATE) is None
+
+
+def test_length_and_mode():
+	assert codes(check_reply("x" * 281, platform="X", mode=PUBLIC)) == [(ERROR, "too_long")]
+	assert check_reply("x" * 280, platform="X", mode=PUBLIC) == []
+	assert check_reply("x" * 5000, platform="X", mode=DM) == []
+	assert codes(check_reply("hi", platform="X", mode=PRIVATE)) == [(ERROR, "mode")]
+	assert codes(check_reply("   ", platform="X", mode=PUBLIC)) == [(ERROR, "empty")]
+
+
+def test_pii_in_public_blocks_or_warns_and_is_fine_in_private():
+	text = "Call us back on +44 7700 900123 or mail jo@example.com"
+	assert (ERROR, "pii_public") in codes(check_reply(text, platform="Facebook", mode=PUBLIC))
+	assert (WARNING, "pii_public") in codes(
+		check_reply(text, platform="Facebook", mode=PUBLIC, block_pii_in_public=False)
+	)
+	assert check_reply(text, platform="Facebook", mode=DM) == []
+
+
+def test_tone_in_several_languages():
+	assert (WARNING, "tone") in codes(
+		check_reply("Just restart it", platform="X", mode=PUBLIC, language="en")
+	)
+	assert (WARNING, "tone") in codes(
+		check_reply("Starten Sie einfach neu", platform="X", mode=PUBLIC, language="de")
+	)
+	assert (WARNING, "tone") in codes(
+		check_reply("Po prostu uruchom ponownie", platform="X", mode=PUBLIC, language="pl")
+	)
+
+
+def test_signature():
+	assert signature("Initials", "Sam Berg") == "^SB"
+	assert signature("First Name", "Sam Berg") == "^Sam"
+	assert signature("None", "Sam Berg") == ""
+	assert with_signature("Thanks! ", "^SB") == "Thanks! ^SB"
+	assert with_signature("Thanks! ^SB", "^SB") == "Thanks! ^SB"
