@@ -1,4 +1,4 @@
-// Social tickets: show where the conversation lives.
+// Social tickets: where the conversation lives, the reply composer and the replies' state.
 frappe.ui.form.on("Issue", {
 	refresh(frm) {
 		if (!frm.doc.social_channel) return;
@@ -12,12 +12,136 @@ frappe.ui.form.on("Issue", {
 			"blue",
 			true
 		);
+		frm.add_custom_button(__("Reply on {0}", [frm.doc.social_platform]), () => social_support.open_composer(frm), __("Social"));
 		if (frm.doc.social_permalink) {
 			frm.add_custom_button(__("Open on {0}", [frm.doc.social_platform]), () => window.open(frm.doc.social_permalink, "_blank", "noopener"), __("Social"));
 		}
 		frm.add_custom_button(__("Messages"), () => frappe.set_route("List", "Social Message", { reference_name: frm.doc.name }), __("Social"));
+		frm.add_custom_button(__("Replies"), () => frappe.set_route("List", "Social Reply", { reference_name: frm.doc.name }), __("Social"));
 		if (frm.doc.social_profile) {
 			frm.add_custom_button(__("Profile"), () => frappe.set_route("Form", "Social Profile", frm.doc.social_profile), __("Social"));
 		}
+		social_support.show_reply_states(frm);
 	},
 });
+
+frappe.provide("social_support");
+
+social_support.show_reply_states = function (frm) {
+	frappe.xcall("social_support.api.agent.composer_context", { ticket: frm.doc.name }).then((ctx) => {
+		const colors = { "Pending Approval": "orange", Approved: "blue", Sending: "blue", Sent: "green", Failed: "red", Rejected: "red" };
+		(ctx.replies || [])
+			.filter((r) => r.status !== "Sent")
+			.slice(0, 3)
+			.forEach((r) => {
+				let text = __("Reply {0}: {1}", [r.name, __(r.status)]);
+				if (r.rejection_reason) text += " — " + frappe.utils.escape_html(r.rejection_reason);
+				if (r.error) text += " — " + frappe.utils.escape_html(r.error);
+				frm.dashboard.add_comment(text, colors[r.status] || "gray", true);
+			});
+	});
+};
+
+social_support.render_thread = function (thread) {
+	return (
+		'<div class="social-thread" style="max-height:220px;overflow:auto;margin-bottom:8px">' +
+		thread
+			.map((m) => {
+				const who = m.direction === "Outbound" ? __("Us") : frappe.utils.escape_html(m.author_name || m.author_handle || "");
+				const align = m.direction === "Outbound" ? "text-right" : "";
+				return `<div class="${align}" style="margin:4px 0"><small class="text-muted">${who} · ${frappe.datetime.prettyDate(m.posted_on)}</small><div>${frappe.utils.escape_html(m.text || "")}</div></div>`;
+			})
+			.join("") +
+		"</div>"
+	);
+};
+
+social_support.open_composer = function (frm) {
+	frappe.xcall("social_support.api.agent.composer_context", { ticket: frm.doc.name }).then((ctx) => {
+		if (!ctx.can_post) {
+			frappe.msgprint(__("You are not allowed to post from channel {0}.", [frm.doc.social_channel]));
+			return;
+		}
+		const private_thread = ctx.conversation === "Private";
+		const d = new frappe.ui.Dialog({
+			title: __("Reply on {0}", [ctx.platform]),
+			size: "large",
+			fields: [
+				{ fieldtype: "HTML", fieldname: "thread" },
+				{
+					fieldtype: "Check",
+					fieldname: "private",
+					label: private_thread ? __("Private conversation") : __("Reply privately (DM)"),
+					default: private_thread ? 1 : 0,
+					read_only: private_thread ? 1 : 0,
+				},
+				{
+					fieldtype: "Link",
+					fieldname: "canned",
+					label: __("Canned Response"),
+					options: "Social Canned Response",
+					get_query: () => ({ filters: { platform: ["in", ["", ctx.platform]] } }),
+				},
+				{ fieldtype: "Small Text", fieldname: "text", label: __("Reply"), reqd: 1 },
+				{ fieldtype: "HTML", fieldname: "feedback" },
+			],
+			primary_action_label: __("Send"),
+			primary_action(values) {
+				d.get_primary_btn().prop("disabled", true);
+				frappe
+					.xcall("social_support.api.agent.reply", { ticket: frm.doc.name, text: values.text, private: values.private ? 1 : 0 })
+					.then((r) => {
+						d.hide();
+						const msg = r.status === "Pending Approval" ? __("Waiting for approval ({0})", [r.approval_reasons.join(", ")]) : __("Queued to send");
+						frappe.show_alert({ message: msg, indicator: r.status === "Pending Approval" ? "orange" : "green" });
+						frm.reload_doc();
+					})
+					.finally(() => d.get_primary_btn().prop("disabled", false));
+			},
+		});
+		d.fields_dict.thread.$wrapper.html(social_support.render_thread(ctx.thread || []));
+		const feedback = d.fields_dict.feedback.$wrapper;
+		let timer = null;
+		const check = () => {
+			const text = d.get_value("text") || "";
+			frappe
+				.xcall("social_support.api.agent.check_draft", { ticket: frm.doc.name, text, private: d.get_value("private") ? 1 : 0 })
+				.then((r) => {
+					const over = r.limit && r.length > r.limit;
+					let html = `<div class="social-count ${over ? "text-danger" : "text-muted"}">${r.length} / ${r.limit || "∞"} · ${__(r.mode)}${ctx.signature ? " · " + __("signed") + " " + frappe.utils.escape_html(ctx.signature) : ""}</div>`;
+					html += (r.checks || [])
+						.map((c) => `<div class="social-check ${c.level === "error" ? "text-danger" : "text-warning"}">${frappe.utils.escape_html(c.message)}</div>`)
+						.join("");
+					feedback.html(html);
+				})
+				.catch(() => {});
+		};
+		d.fields_dict.text.$input.on("input", () => {
+			clearTimeout(timer);
+			timer = setTimeout(check, 250);
+		});
+		d.fields_dict.private.$input.on("change", check);
+		d.fields_dict.canned.$input.on("awesomplete-selectcomplete change", () => {
+			const name = d.get_value("canned");
+			if (!name) return;
+			frappe.db.get_value("Social Canned Response", name, "text").then((r) => {
+				const full = frappe.session.user_fullname || "";
+				const initials = full
+					.split(" ")
+					.filter(Boolean)
+					.map((p) => p[0].toUpperCase())
+					.join("");
+				const last = (ctx.thread || []).filter((m) => m.direction === "Inbound").pop() || {};
+				const first = (last.author_name || last.author_handle || "").split(" ")[0];
+				const text = (r.message.text || "")
+					.replaceAll("{first_name}", first)
+					.replaceAll("{agent_first_name}", full.split(" ")[0] || "")
+					.replaceAll("{agent_initials}", initials)
+					.replaceAll("{ticket}", frm.doc.name);
+				d.set_value("text", text).then(check);
+			});
+		});
+		d.show();
+		check();
+	});
+};
