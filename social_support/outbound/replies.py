@@ -279,7 +279,9 @@ def approve(name: str, text: str | None = None) -> dict:
 	)
 	if reply.approvals_done >= cint(reply.approvals_needed):
 		reply.status = APPROVED
-	reply.save(ignore_permissions=True, ignore_version=False)  # the audit trail is the point: keep it in tests too
+	reply.save(
+		ignore_permissions=True, ignore_version=False
+	)  # the audit trail is the point: keep it in tests too
 	_comment(
 		reply,
 		_("Reply approved ({0}/{1}) by {2}").format(
@@ -302,7 +304,9 @@ def reject(name: str, reason: str) -> dict:
 		frappe.throw(_("Reply {0} is {1}, not waiting for approval.").format(name, reply.status))
 	reply.status = REJECTED
 	reply.rejection_reason = reason.strip()
-	reply.save(ignore_permissions=True, ignore_version=False)  # the audit trail is the point: keep it in tests too
+	reply.save(
+		ignore_permissions=True, ignore_version=False
+	)  # the audit trail is the point: keep it in tests too
 	_comment(
 		reply,
 		_("Reply rejected by {0}: {1}").format(frappe.session.user, frappe.utils.escape_html(reason.strip())),

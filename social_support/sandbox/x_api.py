@@ -2,21 +2,26 @@
 
 Defaults: the support account is user ``99`` (@brand); OAuth 1 access tokens look like
 ``99-...`` (tweepy takes the user id from the part before ``-``). Any non-empty bearer or
-OAuth 1 token is accepted unless revoked with :meth:`XApi.revoke_token`.
+OAuth 1 token is accepted unless revoked with :meth:`XApi.revoke_token`; OAuth 1 signatures
+are verified for the consumer key / token pairs given to :meth:`XApi.set_oauth1_secrets`.
 
-Endpoints: GET /2/users/:id/mentions, GET /2/tweets/search/recent, GET /2/dm_events,
-GET /2/users/me, POST /2/tweets, POST /2/users/:id/likes, POST /2/users/:id/retweets,
+Endpoints: GET /2/users/:id/mentions, GET /2/users/:id/tweets, GET /2/tweets/search/recent,
+GET /2/dm_events, GET /2/users/me, POST /2/tweets, POST /2/users/:id/likes, POST /2/users/:id/retweets,
 POST /2/dm_conversations/with/:id/messages. Answers carry x-rate-limit-* headers from a
 per-endpoint budget (see :meth:`set_rate_limit`).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import itertools
 import json
 import re
 import time
 from datetime import datetime, timezone
+from urllib.parse import quote, unquote
 
 import requests
 
@@ -44,6 +49,24 @@ def _error(status: int, title: str, detail: str, **extra) -> Response:
 	)
 
 
+def _enc(value: str) -> str:
+	return quote(str(value), safe="~")
+
+
+def _oauth1_signature(req: Request, oauth: dict[str, str], consumer_secret: str, token_secret: str) -> str:
+	"""RFC 5849 HMAC-SHA1 over the URL as this server was reached (Host header), so a client that
+	signs the official host but sends elsewhere fails, and one that signs what it sends passes."""
+	params = [(k, v) for k, v in req.query.items()]
+	params += [(k, v) for k, v in oauth.items() if k.startswith("oauth_") and k != "oauth_signature"]
+	if "x-www-form-urlencoded" in req.headers.get("content-type", ""):
+		params += list(req.form().items())
+	normalized = "&".join(f"{k}={v}" for k, v in sorted((_enc(k), _enc(v)) for k, v in params))
+	uri = f"http://{req.headers.get('host', '').lower()}{req.path}"
+	base = "&".join([req.method.upper(), _enc(uri), _enc(normalized)])
+	key = f"{_enc(consumer_secret)}&{_enc(token_secret)}"
+	return base64.b64encode(hmac.new(key.encode(), base.encode(), hashlib.sha1).digest()).decode()
+
+
 class XApi:
 	def __init__(self, sandbox):
 		self.sandbox = sandbox
@@ -54,6 +77,7 @@ class XApi:
 		self.likes: list[tuple[str, str]] = []
 		self.retweets: list[tuple[str, str]] = []
 		self.revoked: set[str] = set()
+		self.oauth1_secrets: dict[tuple[str, str], tuple[str, str]] = {}
 		self.limits: dict[str, int] = {}
 		self.used: dict[str, list[float]] = {}
 		self.add_user(ACCOUNT_ID, ACCOUNT_HANDLE, "Brand Support")
@@ -123,6 +147,15 @@ class XApi:
 	def revoke_token(self, token: str) -> None:
 		with self.sandbox.lock:
 			self.revoked.add(token)
+
+	def set_oauth1_secrets(
+		self, consumer_key: str, consumer_secret: str, token: str, token_secret: str
+	) -> None:
+		"""From now on, OAuth 1 requests with this consumer key and token must carry a valid
+		HMAC-SHA1 signature of the URL the client really called (else 401); unregistered pairs
+		are accepted unchecked."""
+		with self.sandbox.lock:
+			self.oauth1_secrets[(consumer_key, token)] = (consumer_secret, token_secret)
 
 	def set_rate_limit(self, endpoint: str, limit: int) -> None:
 		"""Per-15-minute budget of an endpoint key: mentions, search, dm_events, tweets, dm_send, likes, retweets."""
@@ -238,11 +271,12 @@ class XApi:
 	# --- HTTP --------------------------------------------------------------------------------
 	def render_fault(self, kind: str, params: dict) -> Response:
 		if kind == "rate_limit":
-			reset = int(time.time() + float(params.get("reset_in", 15)))
 			resp = _error(429, "Too Many Requests", "Too Many Requests")
-			resp.headers.update(
-				{"x-rate-limit-limit": "1", "x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)}
-			)
+			resp.headers.update({"x-rate-limit-limit": "1", "x-rate-limit-remaining": "0"})
+			# reset_in=None: no reset header at all (the case that sends tweepy's own waiting into a loop)
+			if not ("reset_in" in params and params["reset_in"] is None):
+				reset = int(time.time() + float(params.get("reset_in", 15)))
+				resp.headers["x-rate-limit-reset"] = str(reset)
 			return resp
 		if kind == "expired_token":
 			return _error(401, "Unauthorized", "Unauthorized")
@@ -251,6 +285,10 @@ class XApi:
 		return _error(int(params.get("status", 503)), "Service Unavailable", "Over capacity")
 
 	def control(self, action: str, data: dict) -> Response:
+		"""``POST /_sandbox/x/<action>`` with a JSON body: user {user_id, username, name?, followers?},
+		tweet {author_id, text, in_reply_to?}, dm {sender_id, text, account_id?}, revoke {token},
+		rate_limit {endpoint, limit}, oauth1_secrets {consumer_key, consumer_secret, token,
+		token_secret}, state {} (all tweets and DMs)."""
 		if action == "user":
 			return Response(
 				200,
@@ -269,6 +307,14 @@ class XApi:
 					self.send_dm_to(data.get("account_id", ACCOUNT_ID), data["sender_id"], data["text"])
 				),
 			)
+		if action == "oauth1_secrets":
+			self.set_oauth1_secrets(
+				data["consumer_key"], data["consumer_secret"], data["token"], data["token_secret"]
+			)
+			return Response(200, {"ok": True})
+		if action == "rate_limit":
+			self.set_rate_limit(data["endpoint"], int(data["limit"]))
+			return Response(200, {"ok": True})
 		if action == "revoke":
 			self.revoke_token(data["token"])
 			return Response(200, {"ok": True})
@@ -291,8 +337,13 @@ class XApi:
 		if header.startswith("Bearer "):
 			token = header[7:].strip()
 		elif header.startswith("OAuth "):
-			m = re.search(r'oauth_token="([^"]*)"', header)
-			token = m.group(1) if m else ""
+			params = {k: unquote(v) for k, v in re.findall(r'(\w+)="([^"]*)"', header)}
+			token = params.get("oauth_token", "")
+			secrets = self.oauth1_secrets.get((params.get("oauth_consumer_key", ""), token))
+			if secrets and not hmac.compare_digest(
+				params.get("oauth_signature", ""), _oauth1_signature(req, params, *secrets)
+			):
+				return None
 		else:
 			token = ""
 		if not token or token in self.revoked or token == "None":

@@ -5,6 +5,10 @@ tweepy hard-codes https://api.twitter.com in ``BaseClient.request`` and sends th
 signs the rewritten URL. We never use ``wait_on_rate_limit`` (a 429 without a reset header
 makes tweepy retry in a tight loop) and ask tweepy for the raw ``requests.Response`` so the
 rate-limit headers of successful calls are kept too.
+
+"Me": tweepy takes the authenticating user's id from the OAuth 1 access token, the part
+before the ``-`` (``99-abc`` -> ``99``), for like/retweet; mentions and the outbound test use
+``config.account_id``. Both must name the same account.
 """
 
 from __future__ import annotations
@@ -82,7 +86,9 @@ def classify(exc: Exception) -> PlatformError:
 	if status == 401:
 		return AuthError(message, **kw)
 	if status == 403:
-		# 187 is the v1.1 duplicate code; v2 says it in "detail" with type about:blank
+		# 187 is the v1.1 duplicate code; v2 sends no code at all, only
+		# {"detail": "You are not allowed to create a Tweet with duplicate content.", ...}, which
+		# tweepy puts in api_messages: the one place X leaves us nothing but the text
 		if 187 in codes or "duplicate" in message.lower():
 			return Duplicate(message, **kw)
 		return PermissionDenied(message, **kw)
