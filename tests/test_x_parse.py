@@ -89,7 +89,12 @@ def test_each_commenter_on_the_same_post_gets_a_thread():
 
 def test_own_standalone_post_is_outbound():
 	(item,) = parse_poll("search", {"data": [tweet("40", "99", "We are live")]}, "99")
-	assert (item.direction, item.kind, item.thread_key, item.stream) == ("Outbound", "post", "public:40:99", "search")
+	assert (item.direction, item.kind, item.thread_key, item.stream) == (
+		"Outbound",
+		"post",
+		"public:40:99",
+		"search",
+	)
 
 
 def test_retweets_skipped_quotes_kept():
@@ -141,7 +146,9 @@ def test_dm_events_inbound_and_outbound():
 def test_outbound_dm_partner_when_the_customer_id_is_larger():
 	(item,) = parse_poll("dms", {"data": [dm("72", "99", "hi", conversation="99-1234")]}, "99")
 	assert item.thread_key == "dm:1234"
-	(item,) = parse_poll("dms", {"data": [dm("73", "99", "hi", conversation="", participant_ids=["99", "55"])]}, "99")
+	(item,) = parse_poll(
+		"dms", {"data": [dm("73", "99", "hi", conversation="", participant_ids=["99", "55"])]}, "99"
+	)
 	assert item.thread_key == "dm:55"
 
 

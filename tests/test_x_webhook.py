@@ -109,7 +109,9 @@ def test_account_ids():
 
 
 def test_customer_mention_is_an_inbound_post():
-	(item,) = parse_webhook({"for_user_id": "99", "tweet_create_events": [v1_tweet("10", "7", "@brand help")]}, "99")
+	(item,) = parse_webhook(
+		{"for_user_id": "99", "tweet_create_events": [v1_tweet("10", "7", "@brand help")]}, "99"
+	)
 	assert (item.platform, item.account_id, item.external_id) == ("X", "99", "10")
 	assert (item.kind, item.direction, item.action) == ("post", "Inbound", "create")
 	assert item.thread_key == "public:10:7"
@@ -296,14 +298,22 @@ def test_signed_delivery_round_trip(sandbox, receiver):
 	sandbox.x.add_user("7", "cust", "Customer", followers=40)
 	root = sandbox.x.post_tweet("99", "We are live")
 	reply = sandbox.x.post_tweet("7", "@brand " + "why? " * 40, in_reply_to=root["id"])
-	status, _ = sandbox.x.deliver_webhook(receiver.url, SECRET, sandbox.x.webhook_payload("tweet", tweet_id=reply["id"]))
+	status, _ = sandbox.x.deliver_webhook(
+		receiver.url, SECRET, sandbox.x.webhook_payload("tweet", tweet_id=reply["id"])
+	)
 	assert status == 200
 	(item,) = parse_webhook(receiver.received[-1], "99")
 	assert item.text == reply["text"]  # over 140 characters: came through extended_tweet.full_text
-	assert (item.kind, item.parent_external_id, item.thread_key) == ("comment", root["id"], f"public:{root['id']}:7")
+	assert (item.kind, item.parent_external_id, item.thread_key) == (
+		"comment",
+		root["id"],
+		f"public:{root['id']}:7",
+	)
 	assert item.author.follower_count == 40
 	# a wrong secret is refused by the receiver
-	status, _ = sandbox.x.deliver_webhook(receiver.url, "nope", sandbox.x.webhook_payload("tweet", tweet_id=root["id"]))
+	status, _ = sandbox.x.deliver_webhook(
+		receiver.url, "nope", sandbox.x.webhook_payload("tweet", tweet_id=root["id"])
+	)
 	assert status == 403 and len(receiver.received) == 1
 
 
@@ -312,7 +322,12 @@ def test_sandbox_dm_and_delete_payloads_parse(sandbox, receiver):
 	event = sandbox.x.send_dm_to("99", "7", "help please")
 	sandbox.x.deliver_webhook(receiver.url, SECRET, sandbox.x.webhook_payload("dm", event_id=event["id"]))
 	(dm,) = parse_webhook(receiver.received[-1], "99")
-	assert (dm.external_id, dm.thread_key, dm.author.handle, dm.text) == (event["id"], "dm:7", "cust", "help please")
+	assert (dm.external_id, dm.thread_key, dm.author.handle, dm.text) == (
+		event["id"],
+		"dm:7",
+		"cust",
+		"help please",
+	)
 	assert dm.created_at.tzinfo == timezone.utc
 	tweet = sandbox.x.post_tweet("7", "@brand oops")
 	sandbox.x.deliver_webhook(receiver.url, SECRET, sandbox.x.webhook_payload("delete", tweet_id=tweet["id"]))
