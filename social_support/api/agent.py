@@ -91,3 +91,72 @@ def check_draft(ticket: str, text: str, private: int = 0) -> dict:
 		"limit": char_limit(t.social_platform, mode),
 		"checks": [c.to_dict() for c in checks],
 	}
+
+
+@frappe.whitelist(methods=["POST"])
+def approve_replies(replies_: str | list[str] | None = None, names: str | list[str] | None = None) -> dict:
+	"""Approve several pending replies at once (an incident's answers); each is checked and audited."""
+	import json
+
+	names = names or replies_
+	if isinstance(names, str):
+		names = json.loads(names) if names.strip().startswith("[") else [names]
+	done, errors = [], {}
+	for name in names or []:
+		try:
+			done.append(replies.approve(name))
+		except frappe.ValidationError as e:
+			errors[name] = str(e)
+			frappe.clear_messages()
+	return {"approved": done, "errors": errors}
+
+
+@frappe.whitelist(methods=["POST"])
+def move_to_dm(ticket: str, text: str, note: str | None = None) -> dict:
+	from social_support.outbound import actions
+
+	return actions.move_to_dm(ticket, text, note)
+
+
+@frappe.whitelist(methods=["POST"])
+def thank_publicly(ticket: str, text: str) -> dict:
+	from social_support.outbound import actions
+
+	return actions.thank_publicly(ticket, text)
+
+
+@frappe.whitelist(methods=["POST"])
+def like(message: str) -> dict:
+	from social_support.outbound import actions
+
+	return actions.like(message)
+
+
+@frappe.whitelist(methods=["POST"])
+def repost(message: str) -> dict:
+	from social_support.outbound import actions
+
+	return actions.repost(message)
+
+
+@frappe.whitelist(methods=["POST"])
+def hide_comment(message: str, reason: str, breaks_rules: int = 0) -> dict:
+	from social_support.outbound import actions
+
+	return actions.hide(message, reason, bool(cint(breaks_rules)))
+
+
+@frappe.whitelist(methods=["POST"])
+def incident_action(incident: str, action: str, tickets: str | list[str] | None = None) -> dict:
+	"""link | post_update | answer_all | resolve."""
+	import json
+
+	from social_support.outbound import incidents
+
+	if action == "link":
+		if isinstance(tickets, str):
+			tickets = json.loads(tickets) if tickets.strip().startswith("[") else [tickets]
+		return incidents.link(incident, tickets or [])
+	if action in ("post_update", "answer_all", "resolve"):
+		return getattr(incidents, action)(incident)
+	frappe.throw(frappe._("Unknown incident action {0}").format(action))

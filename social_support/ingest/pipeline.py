@@ -204,6 +204,15 @@ def open_ticket(channel: str, msg, profile, contact, customer, settings, decisio
 				analysis=decision.analysis if decision else None,
 			)
 		)
+		comm = _add_inbound(adapter, ticket, msg, profile, contact, settings)
+		from social_support.outbound.ack import maybe_acknowledge
+
+		# the acknowledgement answers this message: it must already belong to the ticket
+		frappe.db.set_value(
+			"Social Message", msg.name, {"reference_doctype": adapter.doctype, "reference_name": ticket}, update_modified=False
+		)
+		maybe_acknowledge(ticket, channel)
+		return ticket, comm
 	return ticket, _add_inbound(adapter, ticket, msg, profile, contact, settings)
 
 

@@ -192,6 +192,8 @@ def create(
 	private: bool = False,
 	in_reply_to: str | None = None,
 	communication: str | None = None,
+	purpose: str = "Reply",
+	incident: str | None = None,
 ) -> dict:
 	user = frappe.session.user
 	ticket = ticket_context(ticket_name)
@@ -233,6 +235,8 @@ def create(
 			"author": user,
 			"status": PENDING if tiers else APPROVED,
 			"communication": communication,
+			"purpose": purpose,
+			"incident": incident,
 		}
 	)
 	reply.insert(ignore_permissions=True)

@@ -43,6 +43,7 @@ def send_reply(name: str, client=None) -> str:
 			"reference_name",
 			"author",
 			"communication",
+			"purpose",
 		],
 		as_dict=True,
 	)
@@ -145,7 +146,13 @@ def _mark_sent(reply, external_id: str) -> str:
 	key = message_key(reply.channel, external_id)
 	msg = frappe.db.get_value("Social Message", {"message_key": key}, ["name", "communication"], as_dict=True)
 	comm = reply.communication or (msg.communication if msg else None)
-	if not comm:
+	automatic = reply.purpose == "Acknowledgement"
+	if automatic:
+		# not an agent's answer: the first response time and the SLA keep waiting for a person
+		frappe.get_doc(adapter.doctype, reply.reference_name).add_comment(
+			"Info", _("Acknowledged automatically: {0}").format(frappe.utils.escape_html(reply.final_text))
+		)
+	elif not comm:
 		comm = adapter.add_message(
 			reply.reference_name,
 			html=to_html(reply.final_text),
@@ -193,7 +200,8 @@ def _mark_sent(reply, external_id: str) -> str:
 		update_modified=False,
 	)
 	if (
-		frappe.db.get_single_value("Social Support Settings", "status_after_reply") != "Unchanged"
+		not automatic
+		and frappe.db.get_single_value("Social Support Settings", "status_after_reply") != "Unchanged"
 		and issue.status == "Open"
 	):
 		frappe.db.set_value("Issue", reply.reference_name, "status", "Replied")

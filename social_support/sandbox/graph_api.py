@@ -531,6 +531,11 @@ class GraphApi:
 			return Response(200, {"id": cm["id"]})
 		if edge == "messages":
 			return self._send_message(obj, params)
+		if edge == "feed":
+			if not (params.get("message") or "").strip():
+				return graph_error("(#100) The parameter message is required", 100)
+			post = self.page_post(obj, params["message"])
+			return Response(200, {"id": post["id"]})
 		if edge == "likes":
 			self.likes.append(obj)
 			return Response(200, {"success": True})

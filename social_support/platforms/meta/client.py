@@ -216,6 +216,13 @@ class MetaClient:
 	def like(self, object_id: str) -> SendResult:
 		return SendResult(str(object_id), self._request(f"{object_id}/likes", post_args={}))
 
+	def post(self, text: str) -> SendResult:
+		"""A post on the Page's own feed (Instagram has no text-only posts)."""
+		if self.platform != FACEBOOK:
+			raise BadRequest("Instagram does not allow text-only posts")
+		data = self._request(f"{self.account_id}/feed", post_args={"message": text})
+		return SendResult(str(data.get("id")), data)
+
 	def find_sent(self, mode: str, target: str, text: str) -> str | None:
 		"""The id of what we already sent (after an answer was lost), else None. mode: public | dm | private."""
 		if mode == "public":

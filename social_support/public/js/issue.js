@@ -16,6 +16,26 @@ frappe.ui.form.on("Issue", {
 		if (frm.doc.social_permalink) {
 			frm.add_custom_button(__("Open on {0}", [frm.doc.social_platform]), () => window.open(frm.doc.social_permalink, "_blank", "noopener"), __("Social"));
 		}
+		if (frm.doc.social_conversation === "Public") {
+			frm.add_custom_button(__("Move to DM"), () => {
+				frappe.prompt(
+					[{ fieldname: "text", fieldtype: "Small Text", label: __("Private message"), reqd: 1 }],
+					(v) =>
+						frappe.xcall("social_support.api.agent.move_to_dm", { ticket: frm.doc.name, text: v.text }).then(() => {
+							frappe.show_alert({ message: __("Public note and private message queued"), indicator: "green" });
+							frm.reload_doc();
+						}),
+					__("Move to DM: a short public note, then your private message")
+				);
+			}, __("Social"));
+			frm.add_custom_button(__("Thank Publicly"), () => {
+				frappe.prompt(
+					[{ fieldname: "text", fieldtype: "Small Text", label: __("Public thank-you"), reqd: 1, default: __("Thanks for your patience, glad we could sort it out!") }],
+					(v) => frappe.xcall("social_support.api.agent.thank_publicly", { ticket: frm.doc.name, text: v.text }).then(() => frm.reload_doc()),
+					__("Thank the customer in the public thread")
+				);
+			}, __("Social"));
+		}
 		frm.add_custom_button(__("Messages"), () => frappe.set_route("List", "Social Message", { reference_name: frm.doc.name }), __("Social"));
 		frm.add_custom_button(__("Replies"), () => frappe.set_route("List", "Social Reply", { reference_name: frm.doc.name }), __("Social"));
 		if (frm.doc.social_profile) {

@@ -1,0 +1,88 @@
+"""Auto-acknowledgement: the first message of a new ticket gets an immediate answer from a template.
+
+Never for spam, logged-only messages or echoes (only called for new tickets); respects the
+platform windows (a new message opens them); at most once per thread per N hours; sent in
+the conversation's own mode. It is not an agent's answer: no sent Communication (so the
+first response time and the SLA still wait for a person), a comment on the ticket instead.
+"""
+
+from __future__ import annotations
+
+from datetime import time as dtime
+
+import frappe
+from frappe.utils import add_to_date, cint, get_time, now_datetime
+
+from .replies import APPROVED, enqueue_send, plan, ticket_context
+
+PURPOSE = "Acknowledgement"
+
+
+def in_support_hours(channel, now=None) -> bool:
+	now = now or now_datetime()
+	start = get_time(channel.support_hours_start or dtime(0, 0))
+	end = get_time(channel.support_hours_end or dtime(23, 59, 59))
+	return start <= now.time() <= end if start <= end else (now.time() >= start or now.time() <= end)
+
+
+def render(channel, first_name: str | None, now=None) -> str:
+	template = (
+		channel.ack_template
+		if in_support_hours(channel, now)
+		else (channel.ack_out_of_hours_template or channel.ack_template)
+	)
+	hours = f"{str(channel.support_hours_start or '')[:5]}–{str(channel.support_hours_end or '')[:5]}"
+	values = {
+		"first_name": first_name or "",
+		"wait": channel.expected_wait or "",
+		"hours": hours,
+		"opens": str(channel.support_hours_start or "")[:5],
+	}
+	text = template or ""
+	for key, value in values.items():
+		text = text.replace("{" + key + "}", value)
+	return " ".join(text.replace(" !", "!").split())
+
+
+def maybe_acknowledge(ticket: str, channel_name: str) -> str | None:
+	channel = frappe.get_cached_doc("Social Channel", channel_name)
+	if not cint(channel.auto_acknowledge) or not (channel.ack_template or "").strip():
+		return None
+	t = ticket_context(ticket)
+	since = add_to_date(now_datetime(), hours=-(cint(channel.ack_every_hours) or 24))
+	recent = frappe.db.sql(
+		"""select r.name from `tabSocial Reply` r join `tabIssue` i on i.name = r.reference_name
+		where r.purpose=%s and i.social_channel=%s and i.social_thread_key=%s and r.creation > %s limit 1""",
+		(PURPOSE, channel_name, t.social_thread_key, since),
+	)
+	if recent:
+		return None
+	try:
+		p = plan(t, False, None)
+	except frappe.ValidationError:
+		return None  # window closed: an acknowledgement is never worth an error
+	first = (frappe.db.get_value("Social Message", p["answered"].name, "author_name") or "").split(" ")[0]
+	text = render(channel, first)
+	if t.social_platform == "X" and p["mode"] == "Public Reply" and p["handle"]:
+		text = f"@{p['handle']} {text}"
+	reply = frappe.get_doc(
+		{
+			"doctype": "Social Reply",
+			"reference_doctype": "Issue",
+			"reference_name": ticket,
+			"channel": channel_name,
+			"platform": t.social_platform,
+			"mode": p["mode"],
+			"in_reply_to": p["answered"].name,
+			"target_id": p["target"],
+			"messaging_tag": p["tag"],
+			"text": text,
+			"final_text": text,
+			"purpose": PURPOSE,
+			"status": APPROVED,
+			"author": "Administrator",
+		}
+	)
+	reply.insert(ignore_permissions=True)
+	enqueue_send(reply.name)
+	return reply.name
