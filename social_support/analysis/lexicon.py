@@ -58,6 +58,7 @@ class Lexicon:
 		"password",
 		"password_cues",
 		"chatter",
+		"greetings",
 	)
 
 	def __init__(self, language: str, data: dict):

@@ -22,6 +22,19 @@ class Check:
 		return asdict(self)
 
 
+def has_greeting(text: str, language: str | None = None) -> bool:
+	"""A greeting or a thank-you near the start (after an @handle), in the reply's language or English."""
+	from .lexicon import lexicon
+	from .text import normalize
+
+	start = normalize(" ".join(w for w in (text or "").split() if not w.startswith("@"))[:60])
+	for lang in dict.fromkeys([language, "en"]):
+		lex = lexicon(lang) if lang and lang != "und" else None
+		if lex and lex.m["greetings"].hits(start):
+			return True
+	return False
+
+
 def signature(style: str | None, full_name: str | None) -> str:
 	"""``^SB`` (initials) or ``^Sam`` (first name), by setting; empty when off or unknown."""
 	names = (full_name or "").split()
@@ -38,7 +51,13 @@ def with_signature(text: str, sig: str) -> str:
 
 
 def check_reply(
-	text: str, *, platform: str, mode: str, block_pii_in_public: bool = True, language: str | None = None
+	text: str,
+	*,
+	platform: str,
+	mode: str,
+	block_pii_in_public: bool = True,
+	language: str | None = None,
+	require_greeting: bool = False,
 ) -> list[Check]:
 	checks: list[Check] = []
 	body = (text or "").strip()
@@ -66,6 +85,8 @@ def check_reply(
 					),
 				)
 			)
+	if require_greeting and not has_greeting(body, language):
+		checks.append(Check(WARNING, "greeting", "No greeting: open with the customer's name or a hello."))
 	for word in tone_warnings(body, language):
 		checks.append(Check(WARNING, "tone", f'"{word}" can sound dismissive.'))
 	return checks

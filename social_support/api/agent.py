@@ -81,6 +81,7 @@ def check_draft(ticket: str, text: str, private: int = 0) -> dict:
 		platform=t.social_platform,
 		mode=mode,
 		block_pii_in_public=bool(cint(settings.block_pii_in_public)),
+		require_greeting=bool(cint(settings.require_greeting)),
 		language=detect_language(text or ""),
 	)
 	from social_support.platforms.limits import char_limit

@@ -209,7 +209,10 @@ def open_ticket(channel: str, msg, profile, contact, customer, settings, decisio
 
 		# the acknowledgement answers this message: it must already belong to the ticket
 		frappe.db.set_value(
-			"Social Message", msg.name, {"reference_doctype": adapter.doctype, "reference_name": ticket}, update_modified=False
+			"Social Message",
+			msg.name,
+			{"reference_doctype": adapter.doctype, "reference_name": ticket},
+			update_modified=False,
 		)
 		maybe_acknowledge(ticket, channel)
 		return ticket, comm

@@ -162,6 +162,11 @@ def approval_reasons(ticket: dict, mode: str, warnings: list, user: str, setting
 		and frappe.db.get_value("Social Profile", ticket.social_profile, "flagged")
 	):
 		reasons.append(_("flagged profile"))
+	threshold = cint(settings.approve_min_followers)
+	if threshold and ticket.social_profile:
+		followers = cint(frappe.db.get_value("Social Profile", ticket.social_profile, "follower_count"))
+		if followers >= threshold:
+			reasons.append(_("high-reach profile ({0} followers)").format(followers))
 	return reasons
 
 
@@ -179,6 +184,7 @@ def compose(
 		mode=mode,
 		block_pii_in_public=bool(cint(settings.block_pii_in_public)),
 		language=detect_language(body),
+		require_greeting=bool(cint(settings.require_greeting)),
 	)
 	errors = [c.message for c in checks if c.level == ERROR]
 	if errors:

@@ -48,6 +48,8 @@ def set_policy(**values):
 		"approval_tiers": 1,
 		"signature_style": "Initials",
 		"block_pii_in_public": 1,
+		"approve_min_followers": 0,
+		"require_greeting": 0,
 		"status_after_reply": "Replied",
 	}
 	base.update(values)
@@ -312,3 +314,67 @@ class TestEmailComposerGuard(ReplyCase):
 			}
 		).insert(ignore_permissions=True)
 		self.assertFalse(frappe.db.exists("Social Reply", {"communication": real.name}))
+
+
+class TestMoreSendPaths(ReplyCase):
+	def test_x_dm_reply(self):
+		channel = make_channel(
+			"X", "99", base_url=self.sandbox.url, poll=1, webhooks=0, name="Reply XDM " + uid()
+		)
+		customer = uid("3")
+		self.sandbox.x.add_user(customer, "dora", "Dora DM")
+		self.sandbox.x.send_dm_to("99", customer, "my account is locked")
+		poll_channel(channel.name)
+		ticket = frappe.db.get_value(
+			"Issue", {"social_channel": channel.name, "social_thread_key": dm_thread_key(customer)}
+		)
+		r = self.send_as(AGENT, ticket, "Unlocked it for you")
+		self.assertEqual(frappe.db.get_value("Social Reply", r["name"], "mode"), "Direct Message")
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		self.assertEqual(
+			self.sandbox.requests_to(rf"/dm_conversations/with/{customer}/messages")[-1].json(),
+			{"text": "Unlocked it for you ^SB"},
+		)
+
+	def test_instagram_comment_reply_and_dm(self):
+		channel = make_channel(
+			"Instagram", "2001", base_url=self.sandbox.url, poll=1, webhooks=0, name="Reply IG " + uid()
+		)
+		fan = uid("6")
+		g = self.sandbox.graph
+		g.add_user(fan, "Ines Gram", username="ines")
+		media = g.ig_media("2001", "New drop")
+		c = g.comment(media["id"], fan, "price?")
+		g.message("2001", fan, "hej, har ni storlek 40?", platform="instagram")
+		poll_channel(channel.name)
+		public_ticket = frappe.db.get_value(
+			"Social Message", {"message_key": f"{channel.name}:{c['id']}"}, "reference_name"
+		)
+		r = self.send_as(AGENT, public_ticket, "It is 49 EUR")
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		self.assertEqual((g.sent[-1]["object"], g.sent[-1]["edge"]), (c["id"], "replies"))
+		dm_ticket = frappe.db.get_value(
+			"Issue", {"social_channel": channel.name, "social_thread_key": dm_thread_key(fan)}
+		)
+		r = self.send_as(AGENT, dm_ticket, "Ja, storlek 40 finns")
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		self.assertEqual(
+			(g.sent[-1]["edge"], g.sent[-1]["params"]["messaging_type"]), ("messages", "RESPONSE")
+		)
+
+	def test_high_reach_profiles_need_approval(self):
+		set_policy(approve_min_followers=10000)
+		channel = make_channel(
+			"X", "99", base_url=self.sandbox.url, poll=1, webhooks=0, name="Reply XHR " + uid()
+		)
+		star = uid("3")
+		self.sandbox.x.add_user(star, "celeb", "Cele Brity", followers=250000)
+		t = self.sandbox.x.post_tweet(star, "@brand my order never came")
+		poll_channel(channel.name)
+		ticket = frappe.db.get_value(
+			"Social Message", {"message_key": f"{channel.name}:{t['id']}"}, "reference_name"
+		)
+		r = self.send_as(AGENT, ticket, "So sorry, checking now")
+		self.assertEqual(r["status"], "Pending Approval")
+		self.assertTrue(any("high-reach" in x for x in r["approval_reasons"]))
+		set_policy()

@@ -100,7 +100,9 @@ social_support.open_composer = function (frm) {
 					fieldname: "canned",
 					label: __("Canned Response"),
 					options: "Social Canned Response",
-					get_query: () => ({ filters: { platform: ["in", ["", ctx.platform]] } }),
+					get_query: () => ({
+						filters: { platform: ["in", ["", ctx.platform]], language: ["in", ["", frm.doc.social_language || ""]] },
+					}),
 				},
 				{ fieldtype: "Small Text", fieldname: "text", label: __("Reply"), reqd: 1 },
 				{ fieldtype: "HTML", fieldname: "feedback" },
