@@ -20,6 +20,9 @@ doc_events = {
 	"Email Queue": {
 		"before_insert": "social_support.outbound.email_guard.drop_placeholder_recipients",
 	},
+	"Issue": {
+		"on_update": "social_support.surveys.lifecycle.on_ticket_update",
+	},
 	"Communication": {
 		"after_insert": "social_support.outbound.email_guard.route_composer_reply",
 	},

@@ -8,6 +8,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from social_support.ingest.triage import install_default_rules
+from social_support.surveys.defaults import install_default_template
 
 ROLES = ("Social Agent", "Social Approver", "Social Manager", "Social Trainee")
 
@@ -123,10 +124,25 @@ TICKET_FIELDS = {
 			"read_only": 1,
 		},
 		{
+			"fieldname": "social_satisfaction",
+			"fieldtype": "Int",
+			"label": "Satisfaction (1-5)",
+			"insert_after": "social_triage_rule",
+			"read_only": 1,
+			"in_standard_filter": 1,
+		},
+		{
+			"fieldname": "social_followup_sent_on",
+			"fieldtype": "Datetime",
+			"label": "Follow-up Sent",
+			"insert_after": "social_satisfaction",
+			"read_only": 1,
+		},
+		{
 			"fieldname": "social_last_inbound_on",
 			"fieldtype": "Datetime",
 			"label": "Last Customer Message",
-			"insert_after": "social_triage_rule",
+			"insert_after": "social_followup_sent_on",
 			"read_only": 1,
 		},
 	]
@@ -142,6 +158,7 @@ def after_migrate():
 	create_custom_fields(TICKET_FIELDS, ignore_validate=True)
 	set_default_settings()
 	install_default_rules()
+	install_default_template()
 
 
 def create_roles():

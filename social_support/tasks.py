@@ -8,6 +8,7 @@ import frappe
 from social_support.ingest import events, spikes
 from social_support.ingest.poll import due_channels, enqueue_poll
 from social_support.outbound import send
+from social_support.surveys import lifecycle as surveys
 
 
 def every_minute():
@@ -17,6 +18,8 @@ def every_minute():
 	events.retry_due()
 	spikes.check_spikes()
 	send.retry_due()
+	surveys.send_due()
+	surveys.follow_up_due()
 
 
 def daily():

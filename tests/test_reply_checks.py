@@ -51,8 +51,32 @@ def test_signature():
 
 def test_greeting_check_by_setting():
 	assert check_reply("Your parcel ships today", platform="X", mode=PUBLIC, require_greeting=False) == []
-	assert codes(check_reply("Your parcel ships today", platform="X", mode=PUBLIC, require_greeting=True)) == [(WARNING, "greeting")]
-	assert check_reply("@carla Hi Carla, your parcel ships today", platform="X", mode=PUBLIC, require_greeting=True) == []
-	assert check_reply("Hej Erik! Paketet skickas idag", platform="X", mode=PUBLIC, language="sv", require_greeting=True) == []
-	assert check_reply("Dzień dobry, paczka wyjdzie dziś", platform="X", mode=PUBLIC, language="pl", require_greeting=True) == []
-	assert check_reply("您好，包裹今天发出", platform="X", mode=PUBLIC, language="zh", require_greeting=True) == []
+	assert codes(
+		check_reply("Your parcel ships today", platform="X", mode=PUBLIC, require_greeting=True)
+	) == [(WARNING, "greeting")]
+	assert (
+		check_reply(
+			"@carla Hi Carla, your parcel ships today", platform="X", mode=PUBLIC, require_greeting=True
+		)
+		== []
+	)
+	assert (
+		check_reply(
+			"Hej Erik! Paketet skickas idag", platform="X", mode=PUBLIC, language="sv", require_greeting=True
+		)
+		== []
+	)
+	assert (
+		check_reply(
+			"Dzień dobry, paczka wyjdzie dziś",
+			platform="X",
+			mode=PUBLIC,
+			language="pl",
+			require_greeting=True,
+		)
+		== []
+	)
+	assert (
+		check_reply("您好，包裹今天发出", platform="X", mode=PUBLIC, language="zh", require_greeting=True)
+		== []
+	)

@@ -136,6 +136,15 @@ def thread_root(thread_key: str) -> str | None:
 
 
 def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
+	if item.kind == KIND_DM:
+		from social_support.surveys.lifecycle import rating_in_channel
+
+		if rating_in_channel(ctx.channel, thread_key, item.text):
+			# a survey answered in the channel: recorded, no reopening, no new ticket
+			frappe.db.set_value(
+				"Social Message", msg.name, {"triage_action": "Survey Answer"}, update_modified=False
+			)
+			return None, None
 	contact = profile.contact if profile else None
 	customer = _customer_of(contact)
 	channel = frappe.get_cached_doc("Social Channel", ctx.channel)

@@ -1,0 +1,23 @@
+"""Number card methods for the Social Support workspace (read-only figures; Social Agents and Managers)."""
+
+from __future__ import annotations
+
+import frappe
+
+from social_support.insights import cards
+
+
+def _check():
+	frappe.has_permission("Social Survey", "read", throw=True)
+
+
+@frappe.whitelist()
+def csat_30_days(filters: str | dict | None = None) -> dict:
+	_check()
+	return {"value": round(cards.csat_since(30) or 0, 1), "fieldtype": "Percent"}
+
+
+@frappe.whitelist()
+def survey_response_rate_30_days(filters: str | dict | None = None) -> dict:
+	_check()
+	return {"value": round(cards.survey_response_rate_since(30) or 0, 1), "fieldtype": "Percent"}

@@ -1,0 +1,120 @@
+"""Single figures for number cards, the wallboard and the digest (Frappe queries; the arithmetic is in analysis.metrics)."""
+
+from __future__ import annotations
+
+import frappe
+from frappe.utils import add_days, now_datetime
+
+from social_support.analysis.metrics import csat, rate
+
+
+def csat_since(days: int = 30) -> float | None:
+	since = add_days(now_datetime(), -days)
+	ratings = frappe.get_all(
+		"Social Survey",
+		filters={"status": "Answered", "answered_on": (">=", since)},
+		pluck="satisfaction",
+		limit_page_length=0,
+	)
+	return csat(r for r in ratings if r)
+
+
+def survey_response_rate_since(days: int = 30) -> float | None:
+	since = add_days(now_datetime(), -days)
+	counts = dict(
+		frappe.get_all(
+			"Social Survey",
+			filters={"sent_on": (">=", since), "status": ("in", ("Sent", "Answered", "Expired"))},
+			fields=["status", "count(*) as n"],
+			group_by="status",
+			as_list=True,
+		)
+	)
+	return rate(counts.get("Answered", 0), sum(counts.values()))
+
+
+SOCIAL = {"social_channel": ("is", "set")}
+OPEN_STATES = ("Open", "Replied", "On Hold")
+AGE_BUCKETS = (
+	(15 * 60, "under 15 min"),
+	(60 * 60, "15-60 min"),
+	(4 * 3600, "1-4 h"),
+	(24 * 3600, "4-24 h"),
+	(None, "over 24 h"),
+)
+
+
+def open_tickets() -> int:
+	return frappe.db.count("Issue", {**SOCIAL, "status": ("in", OPEN_STATES)})
+
+
+def waiting_first_response() -> int:
+	return frappe.db.count("Issue", {**SOCIAL, "status": "Open", "first_responded_on": ("is", "not set")})
+
+
+def median_first_response_today_hours() -> float | None:
+	from frappe.utils import get_datetime, getdate
+
+	from social_support.analysis.metrics import median
+
+	rows = frappe.get_all(
+		"Issue",
+		filters={**SOCIAL, "first_responded_on": (">=", get_datetime(getdate()))},
+		fields=["creation", "first_responded_on"],
+		limit_page_length=0,
+	)
+	value = median((r.first_responded_on - r.creation).total_seconds() for r in rows)
+	return None if value is None else value / 3600.0
+
+
+def pending_approval() -> int:
+	return frappe.db.count("Social Reply", {"status": "Pending Approval"})
+
+
+def channels_needing_reauthorization() -> int:
+	return frappe.db.count("Social Channel", {"enabled": 1, "needs_reauthorization": 1})
+
+
+def csat_today() -> float | None:
+	from frappe.utils import get_datetime, getdate
+
+	ratings = frappe.get_all(
+		"Social Survey",
+		filters={"status": "Answered", "answered_on": (">=", get_datetime(getdate()))},
+		pluck="satisfaction",
+		limit_page_length=0,
+	)
+	return csat(r for r in ratings if r)
+
+
+def queue(now=None) -> dict:
+	"""Tickets waiting for an agent (Open, social) by channel and age since the customer last wrote, and the median wait."""
+	from social_support.analysis.metrics import median
+
+	now = now or now_datetime()
+	rows = frappe.get_all(
+		"Issue",
+		filters={**SOCIAL, "status": "Open"},
+		fields=["social_channel", "creation", "social_last_inbound_on"],
+		limit_page_length=0,
+	)
+	channels: dict = {}
+	waits = []
+	for r in rows:
+		wait = (now - (r.social_last_inbound_on or r.creation)).total_seconds()
+		waits.append(max(wait, 0))
+		bucket = next(label for limit, label in AGE_BUCKETS if limit is None or wait < limit)
+		c = channels.setdefault(
+			r.social_channel,
+			{"channel": r.social_channel, "total": 0, **{label: 0 for _l, label in AGE_BUCKETS}},
+		)
+		c["total"] += 1
+		c[bucket] += 1
+	med = median(waits)
+	return {
+		"buckets": [label for _l, label in AGE_BUCKETS],
+		"channels": sorted(channels.values(), key=lambda c: -c["total"]),
+		"waiting": len(rows),
+		"median_wait_minutes": None if med is None else round(med / 60.0, 1),
+		"oldest_wait_minutes": round(max(waits) / 60.0, 1) if waits else None,
+	}

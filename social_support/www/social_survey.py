@@ -1,0 +1,43 @@
+"""/social-survey?token=...: the satisfaction survey, for guests, in the customer's language."""
+
+from __future__ import annotations
+
+import frappe
+
+from social_support.surveys import lifecycle
+from social_support.surveys.defaults import PAGE_TEXT
+
+no_cache = 1
+sitemap = 0
+
+STATUS = {lifecycle.OPEN: 200, lifecycle.INVALID: 404, lifecycle.EXPIRED_STATE: 410, lifecycle.USED: 410}
+
+
+def get_context(context):
+	token = frappe.form_dict.get("token")
+	state, survey = lifecycle.survey_for_token(token)
+	lang = survey.language if survey and survey.language in PAGE_TEXT else _browser_language()
+	context.no_cache = 1
+	context.state = state
+	context.lang = lang
+	context.t = PAGE_TEXT[lang]
+	context.http_status_code = STATUS[state]
+	context.title = PAGE_TEXT[lang]["title"]
+	if state == lifecycle.OPEN:
+		context.token = token
+		context.intro = lifecycle.page_intro(survey)
+		context.questions = lifecycle.page_questions(survey)
+		context.question_kinds = [{"key": q["key"], "kind": q["kind"]} for q in context.questions]
+	return context
+
+
+def _browser_language() -> str:
+	"""No survey to ask: the first supported language the browser names, else English."""
+	header = frappe.get_request_header("Accept-Language") or ""
+	for part in header.split(","):
+		code = part.split(";")[0].strip().lower()[:2]
+		if code == "no":
+			code = "nb"
+		if code in PAGE_TEXT:
+			return code
+	return "en"
