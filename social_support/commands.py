@@ -177,4 +177,52 @@ def social_sandbox(context, host, port, webhook_url, every, messages, seed, exit
 		frappe.destroy()
 
 
-commands = [social_sandbox]
+@click.command("social-report-data")
+@click.option("--messages", default=100_000, show_default=True, type=int)
+@click.option("--issues", default=20_000, show_default=True, type=int)
+@click.option("--days", default=90, show_default=True, type=int)
+@click.option("--clear", is_flag=True, help="Only remove the generated rows.")
+@pass_context
+def social_report_data(context, messages, issues, days, clear):
+	"""Fill the site with generated social data (marked 'Bench Data' channels) for report timings."""
+	import frappe
+
+	from social_support.insights import bench_data
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		if clear:
+			bench_data.clear()
+			click.echo("generated rows removed")
+		else:
+			click.echo(bench_data.build(messages=messages, issues=issues, days=days))
+	finally:
+		frappe.destroy()
+
+
+@click.command("social-report-timings")
+@click.option("--repeat", default=3, show_default=True, type=int)
+@click.option("--days", default=90, show_default=True, type=int)
+@pass_context
+def social_report_timings(context, repeat, days):
+	"""Median seconds of each Social Support report over the period, with a baseline from the same run."""
+	import frappe
+
+	from social_support.insights import bench_data
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		counts = {
+			dt: frappe.db.count(dt) for dt in ("Social Message", "Issue", "Social Reply", "Social Survey")
+		}
+		click.echo(f"site rows: {counts}")
+		for row in bench_data.timings(repeat=repeat, days=days):
+			click.echo(f"{row['report']:<45} {row['seconds']:>7.3f} s   x{row['ratio']}")
+	finally:
+		frappe.destroy()
+
+
+commands = [social_sandbox, social_report_data, social_report_timings]

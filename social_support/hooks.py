@@ -13,6 +13,8 @@ after_install = "social_support.install.after_install"
 after_migrate = "social_support.install.after_migrate"
 before_uninstall = "social_support.install.before_uninstall"
 
+app_include_js = ["/assets/social_support/js/social_reports.js"]
+
 doctype_js = {"Issue": "public/js/issue.js"}
 doctype_list_js = {"Social Inbound Event": "public/js/social_inbound_event_list.js"}
 
@@ -21,7 +23,14 @@ doc_events = {
 		"before_insert": "social_support.outbound.email_guard.drop_placeholder_recipients",
 	},
 	"Issue": {
-		"on_update": "social_support.surveys.lifecycle.on_ticket_update",
+		"on_update": [
+			"social_support.surveys.lifecycle.on_ticket_update",
+			"social_support.insights.wallboard.nudge",
+		],
+		"after_insert": "social_support.insights.wallboard.nudge",
+	},
+	"Social Message": {
+		"after_insert": "social_support.insights.wallboard.nudge",
 	},
 	"Communication": {
 		"after_insert": "social_support.outbound.email_guard.route_composer_reply",

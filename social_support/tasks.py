@@ -7,6 +7,7 @@ import frappe
 
 from social_support.ingest import events, spikes
 from social_support.ingest.poll import due_channels, enqueue_poll
+from social_support.insights import digest
 from social_support.outbound import send
 from social_support.surveys import lifecycle as surveys
 
@@ -24,3 +25,4 @@ def every_minute():
 
 def daily():
 	events.clear_old()
+	digest.sync()  # recipients follow the Social Manager role

@@ -29,3 +29,19 @@ def test_mean_and_rate():
 	assert rate(1, 4) == 25.0
 	assert rate(1, 0) is None
 
+
+def test_top_terms_drop_stop_words_handles_links_and_count_once_per_message():
+	from social_support.analysis.terms import top_terms
+
+	texts = [
+		"@brand my delivery is late late late https://t.co/x",
+		"Delivery still late, order 5512",
+		"Die Lieferung ist zu spät",
+		"我的订单还没到",
+		"订单在哪里",
+	]
+	top = dict(top_terms(texts, 50))
+	assert top["delivery"] == 2 and top["late"] == 2
+	assert "brand" not in top and "my" not in top and "https" not in top and "5512" not in top
+	assert top["lieferung"] == 1
+	assert top["订单"] == 2

@@ -21,3 +21,10 @@ def csat_30_days(filters: str | dict | None = None) -> dict:
 def survey_response_rate_30_days(filters: str | dict | None = None) -> dict:
 	_check()
 	return {"value": round(cards.survey_response_rate_since(30) or 0, 1), "fieldtype": "Percent"}
+
+
+@frappe.whitelist()
+def median_first_response_today(filters: str | dict | None = None) -> dict:
+	_check()
+	hours = cards.median_first_response_today_hours()
+	return {"value": round((hours or 0) * 60, 1), "fieldtype": "Float", "suffix": " min"}

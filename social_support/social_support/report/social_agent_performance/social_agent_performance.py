@@ -1,0 +1,152 @@
+"""Per agent: replies sent, approvals needed and rejected, median handling and first response, CSAT."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+
+from social_support.analysis.metrics import csat, median
+from social_support.insights.common import hours_label, period, team_agents
+
+AUTOMATED = ("Acknowledgement", "Follow-up")
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	start, end, _days = period(filters)
+	replies = fetch_replies(filters, start, end)
+	agents = team_agents(filters.get("team"))
+	per = defaultdict(
+		lambda: {"sent": 0, "approval": 0, "rejected": 0, "handling": [], "first": [], "ratings": []}
+	)
+	for r in replies:
+		a = per[r.author]
+		a["sent"] += r.status == "Sent"
+		a["approval"] += (r.approvals_needed or 0) > 0
+		a["rejected"] += r.status == "Rejected"
+		if r.status == "Sent" and r.handling is not None:
+			a["handling"].append(r.handling)
+	for author, fr in first_responses(filters, start, end):
+		per[author]["first"].append(fr)
+	survey_where, survey_values = (
+		[
+			"status = 'Answered'",
+			"satisfaction > 0",
+			"agent is not null",
+			"answered_on between %(start)s and %(end)s",
+		],
+		{"start": start, "end": end},
+	)
+	for key in ("channel", "platform"):
+		if filters.get(key):
+			survey_where.append(f"{key} = %({key})s")
+			survey_values[key] = filters[key]
+	for agent, rating in frappe.db.sql(
+		f"select agent, satisfaction from `tabSocial Survey` where {' and '.join(survey_where)}",
+		survey_values,
+	):
+		per[agent]["ratings"].append(rating)
+	data = []
+	for author, a in sorted(per.items(), key=lambda kv: kv[0] or ""):
+		if (
+			(filters.get("agent") and author != filters.agent)
+			or (agents is not None and author not in agents)
+			or not author
+		):
+			continue
+		data.append(
+			{
+				"agent": author,
+				"replies_sent": a["sent"],
+				"approvals_needed": a["approval"],
+				"rejected": a["rejected"],
+				"handling_median": hours_label(median(h for h in a["handling"] if h is not None and h >= 0)),
+				"first_response_median": hours_label(median(a["first"])),
+				"surveys_answered": len(a["ratings"]),
+				"csat": csat(a["ratings"]),
+			}
+		)
+	columns = [
+		{"fieldname": "agent", "label": _("Agent"), "fieldtype": "Link", "options": "User", "width": 200},
+		{"fieldname": "replies_sent", "label": _("Replies Sent"), "fieldtype": "Int", "width": 100},
+		{"fieldname": "approvals_needed", "label": _("Needed Approval"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "rejected", "label": _("Rejected"), "fieldtype": "Int", "width": 90},
+		{
+			"fieldname": "handling_median",
+			"label": _("Median Handling (h)"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 140,
+		},
+		{
+			"fieldname": "first_response_median",
+			"label": _("Median First Response (h)"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 160,
+		},
+		{"fieldname": "surveys_answered", "label": _("Surveys Answered"), "fieldtype": "Int", "width": 120},
+		{"fieldname": "csat", "label": _("CSAT %"), "fieldtype": "Percent", "width": 90},
+	]
+	chart = {
+		"data": {
+			"labels": [d["agent"] for d in data],
+			"datasets": [{"name": _("Replies Sent"), "values": [d["replies_sent"] for d in data]}],
+		},
+		"type": "bar",
+	}
+	return (
+		columns,
+		data,
+		_(
+			"Handling: from the customer's message to the agent's reply being sent. Automated acknowledgements and follow-ups are not counted."
+		),
+		chart,
+	)
+
+
+def fetch_replies(filters, start, end):
+	where = ["r.creation between %(start)s and %(end)s", "r.purpose not in %(automated)s"]
+	values = {"start": start, "end": end, "automated": AUTOMATED}
+	for key in ("channel", "platform"):
+		if filters.get(key):
+			where.append(f"r.{key} = %({key})s")
+			values[key] = filters[key]
+	return frappe.db.sql(
+		f"""select r.author, r.status, r.approvals_needed,
+			timestampdiff(second, m.posted_on, r.sent_on) as handling
+		from `tabSocial Reply` r left join `tabSocial Message` m on m.name = r.in_reply_to
+		where {" and ".join(where)}""",
+		values,
+		as_dict=True,
+	)
+
+
+def first_responses(filters, start, end) -> list[tuple[str, float]]:
+	"""(author of the ticket's first sent reply, seconds from ticket opened to first response)."""
+	where = [
+		"r.status = 'Sent'",
+		"r.purpose not in %(automated)s",
+		"i.creation between %(start)s and %(end)s",
+		"i.first_responded_on is not null",
+	]
+	values = {"start": start, "end": end, "automated": AUTOMATED}
+	for key, col in (("channel", "i.social_channel"), ("platform", "i.social_platform")):
+		if filters.get(key):
+			where.append(f"{col} = %({key})s")
+			values[key] = filters[key]
+	rows = frappe.db.sql(
+		f"""select r.reference_name, r.author, timestampdiff(second, i.creation, i.first_responded_on)
+		from `tabSocial Reply` r join `tabIssue` i on i.name = r.reference_name
+		where {" and ".join(where)} order by r.sent_on asc""",
+		values,
+	)
+	seen, out = set(), []
+	for ticket, author, first_response in rows:
+		if ticket in seen:
+			continue
+		seen.add(ticket)
+		out.append((author, first_response))
+	return out

@@ -1,0 +1,3 @@
+frappe.query_reports["Social Key Figures"] = {
+	filters: social_support.reports.filters(),
+};

@@ -1,0 +1,209 @@
+"""First response and resolution times (median, p90), handled vs unhandled, SLA met/failed, in and out of hours."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, getdate
+
+from social_support.analysis.metrics import median, percentile, rate
+from social_support.insights.common import (
+	agent_of,
+	business_hours,
+	hours_label,
+	in_business_hours_at,
+	period,
+	team_agents,
+)
+
+GROUPS = {"Channel": "channel", "Agent": "agent", "Platform": "platform"}
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	start, end, _days = period(filters)
+	group_by = filters.get("group_by") or "Channel"
+	if group_by not in GROUPS:
+		frappe.throw(_("Group by one of: {0}").format(", ".join(GROUPS)))
+	tickets = fetch(filters, start, end)
+	hours = business_hours()
+	groups = defaultdict(list)
+	for t in tickets:
+		t["in_hours"] = in_business_hours_at(t.pop("dow"), t.pop("secs"), hours)
+		groups[t[GROUPS[group_by]] or _("(none)")].append(t)
+	data = [figures(name, members) for name, members in sorted(groups.items())]
+	data.append({**figures(_("Total"), tickets), "bold": 1})
+	columns = [
+		{"fieldname": "group", "label": _(group_by), "fieldtype": "Data", "width": 170},
+		{"fieldname": "tickets", "label": _("Tickets"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "handled", "label": _("Handled"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "unhandled", "label": _("Unhandled"), "fieldtype": "Int", "width": 90},
+		{
+			"fieldname": "fr_median",
+			"label": _("First Response Median (h)"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 120,
+		},
+		{
+			"fieldname": "fr_p90",
+			"label": _("First Response p90 (h)"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 120,
+		},
+		{
+			"fieldname": "res_median",
+			"label": _("Resolution Median (h)"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 120,
+		},
+		{
+			"fieldname": "res_p90",
+			"label": _("Resolution p90 (h)"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 120,
+		},
+		{"fieldname": "sla_met", "label": _("SLA Met"), "fieldtype": "Int", "width": 80},
+		{"fieldname": "sla_failed", "label": _("SLA Failed"), "fieldtype": "Int", "width": 90},
+		{"fieldname": "sla_met_pct", "label": _("SLA Met %"), "fieldtype": "Percent", "width": 90},
+		{
+			"fieldname": "opened_out_of_hours",
+			"label": _("Opened Out of Hours"),
+			"fieldtype": "Int",
+			"width": 110,
+		},
+		{
+			"fieldname": "fr_median_in_hours",
+			"label": _("First Response Median In Hours (h)"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 140,
+		},
+		{
+			"fieldname": "fr_median_out_of_hours",
+			"label": _("First Response Median Out of Hours (h)"),
+			"fieldtype": "Float",
+			"precision": 2,
+			"width": 150,
+		},
+	]
+	chart = opened_vs_resolved(filters, start, end)
+	total = data[-1]
+	summary = [
+		{"value": total["fr_median"], "label": _("Median first response (h)"), "datatype": "Float"},
+		{
+			"value": total["unhandled"],
+			"label": _("Unhandled"),
+			"datatype": "Int",
+			"indicator": "Red" if total["unhandled"] else "Green",
+		},
+		{
+			"value": total["fr_median_out_of_hours"],
+			"label": _("Median first response, opened out of hours (h)"),
+			"datatype": "Float",
+		},
+	]
+	return columns, data, None, chart, summary
+
+
+def fetch(filters, start, end) -> list[dict]:
+	where = [
+		"i.social_channel is not null",
+		"i.social_channel != ''",
+		"i.creation between %(start)s and %(end)s",
+	]
+	values = {"start": start, "end": end}
+	if filters.get("channel"):
+		where.append("i.social_channel = %(channel)s")
+		values["channel"] = filters.channel
+	if filters.get("platform"):
+		where.append("i.social_platform = %(platform)s")
+		values["platform"] = filters.platform
+	rows = frappe.db.sql(
+		f"""select i.social_channel as channel, i.social_platform as platform,
+			weekday(i.creation) as dow, time_to_sec(i.creation) as secs,
+			timestampdiff(second, i.creation, i.first_responded_on) as fr,
+			if(i.status in ('Resolved', 'Closed'), timestampdiff(second, i.creation, i.resolution_date), null) as res,
+			i.agreement_status, i._assign
+		from `tabIssue` i where {" and ".join(where)}""",
+		values,
+		as_dict=True,
+	)
+	agents = team_agents(filters.get("team"))
+	out = []
+	for r in rows:
+		r["agent"] = agent_of(r.pop("_assign"))
+		if filters.get("agent") and r["agent"] != filters.agent:
+			continue
+		if agents is not None and r["agent"] not in agents:
+			continue
+		out.append(r)
+	return out
+
+
+def figures(name, members) -> dict:
+	fr = [m["fr"] for m in members if m["fr"] is not None]
+	res = [m["res"] for m in members if m["res"] is not None]
+	met = sum(1 for m in members if m["agreement_status"] == "Fulfilled")
+	failed = sum(1 for m in members if m["agreement_status"] == "Failed")
+	return {
+		"group": name,
+		"tickets": len(members),
+		"handled": len(fr),
+		"unhandled": len(members) - len(fr),
+		"fr_median": hours_label(median(fr)),
+		"fr_p90": hours_label(percentile(fr, 90)),
+		"res_median": hours_label(median(res)),
+		"res_p90": hours_label(percentile(res, 90)),
+		"sla_met": met,
+		"sla_failed": failed,
+		"sla_met_pct": rate(met, met + failed),
+		"opened_out_of_hours": sum(1 for m in members if not m["in_hours"]),
+		"fr_median_in_hours": hours_label(
+			median(m["fr"] for m in members if m["in_hours"] and m["fr"] is not None)
+		),
+		"fr_median_out_of_hours": hours_label(
+			median(m["fr"] for m in members if not m["in_hours"] and m["fr"] is not None)
+		),
+	}
+
+
+def opened_vs_resolved(filters, start, end) -> dict:
+	cond, values = "", {"start": start, "end": end}
+	if filters.get("channel"):
+		cond += " and social_channel = %(channel)s"
+		values["channel"] = filters.channel
+	if filters.get("platform"):
+		cond += " and social_platform = %(platform)s"
+		values["platform"] = filters.platform
+	opened = dict(
+		frappe.db.sql(
+			f"""select date(creation), count(*) from `tabIssue` where social_channel is not null and social_channel != '' and creation between %(start)s and %(end)s {cond} group by date(creation)""",
+			values,
+		)
+	)
+	resolved = dict(
+		frappe.db.sql(
+			f"""select date(resolution_date), count(*) from `tabIssue` where social_channel is not null and social_channel != '' and resolution_date between %(start)s and %(end)s {cond} group by date(resolution_date)""",
+			values,
+		)
+	)
+	labels, o, r, day = [], [], [], getdate(start)
+	while day <= getdate(end):
+		labels.append(str(day))
+		o.append(opened.get(day, 0))
+		r.append(resolved.get(day, 0))
+		day = add_days(day, 1)
+	return {
+		"data": {
+			"labels": labels,
+			"datasets": [{"name": _("Opened"), "values": o}, {"name": _("Resolved"), "values": r}],
+		},
+		"type": "line",
+		"axisOptions": {"xIsSeries": 1},
+	}

@@ -1,0 +1,5 @@
+frappe.query_reports["Social Sentiment and Topics"] = {
+	filters: social_support.reports.filters([
+		{ fieldname: "group_by", label: __("Per"), fieldtype: "Select", options: ["Day", "Week"], default: "Day", reqd: 1 },
+	]),
+};

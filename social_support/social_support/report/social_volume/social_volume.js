@@ -1,0 +1,6 @@
+frappe.query_reports["Social Volume"] = {
+	filters: social_support.reports.filters([
+		{ fieldname: "view", label: __("View"), fieldtype: "Select", options: ["Per Day", "Heatmap"], default: "Per Day", reqd: 1 },
+	]),
+	formatter: social_support.reports.heatmap_formatter,
+};
