@@ -20,6 +20,8 @@ from datetime import timedelta
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
+from social_support.insights.common import REPORTS
+
 CHANNELS = [
 	("Bench Data 1", "X"),
 	("Bench Data 2", "Facebook"),
@@ -29,15 +31,6 @@ CHANNELS = [
 AGENTS = [f"bench.agent{n}@example.com" for n in range(1, 13)]
 HOUR_WEIGHT = [1, 1, 1, 1, 1, 2, 3, 5, 8, 10, 10, 9, 8, 8, 8, 8, 7, 7, 8, 9, 9, 7, 4, 2]
 WORDS = "order delivery late refund app login password broken thanks great help account invoice price size shipping tracking crash".split()
-REPORTS = (
-	"Social Volume",
-	"Social Response Times",
-	"Social Sentiment and Topics",
-	"Social Agent Performance",
-	"Social Staffing Estimate",
-	"Social Survey Results",
-	"Social Key Figures",
-)
 
 
 def _moment(rng, now, days):

@@ -10,6 +10,15 @@ from frappe import _
 from frappe.utils import add_days, get_datetime, get_time, getdate
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+REPORTS = (
+	"Social Key Figures",
+	"Social Volume",
+	"Social Response Times",
+	"Social Sentiment and Topics",
+	"Social Agent Performance",
+	"Social Staffing Estimate",
+	"Social Survey Results",
+)
 
 
 def period(filters) -> tuple[datetime, datetime, float]:

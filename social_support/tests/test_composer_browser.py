@@ -47,6 +47,28 @@ def serve_site():
 	return server
 
 
+def open_desk(p, base: str, viewport: dict):
+	"""Debian's chromium through playwright, logged in to the desk as Administrator: (browser, page)."""
+	browser = p.chromium.launch(
+		executable_path=CHROMIUM,
+		args=[
+			"--no-sandbox",
+			"--disable-gpu",
+			"--disable-background-networking",
+			"--disable-component-update",
+			"--disable-sync",
+			"--no-first-run",
+		],
+	)
+	page = browser.new_page(viewport=viewport)
+	page.goto(f"{base}/login")
+	page.fill("#login_email", "Administrator")
+	page.fill("#login_password", frappe.conf.get("admin_password") or "admin")
+	page.click(".btn-login")
+	page.wait_for_url("**/app**", timeout=60_000)
+	return browser, page
+
+
 @unittest.skipUnless(CHROMIUM and sync_playwright, "needs Debian's chromium and the playwright package")
 class TestComposerInBrowser(FrappeTestCase):
 	def test_write_see_warnings_and_count_send_and_see_it_on_the_timeline(self):
@@ -66,23 +88,7 @@ class TestComposerInBrowser(FrappeTestCase):
 		self.addCleanup(server.shutdown)
 		base = f"http://127.0.0.1:{server.server_port}"
 		with sync_playwright() as p:
-			browser = p.chromium.launch(
-				executable_path=CHROMIUM,
-				args=[
-					"--no-sandbox",
-					"--disable-gpu",
-					"--disable-background-networking",
-					"--disable-component-update",
-					"--disable-sync",
-					"--no-first-run",
-				],
-			)
-			page = browser.new_page(viewport={"width": 1400, "height": 1000})
-			page.goto(f"{base}/login")
-			page.fill("#login_email", "Administrator")
-			page.fill("#login_password", frappe.conf.get("admin_password") or "admin")
-			page.click(".btn-login")
-			page.wait_for_url("**/app**", timeout=60_000)
+			browser, page = open_desk(p, base, {"width": 1400, "height": 1000})
 
 			page.goto(f"{base}/app/issue/{ticket}")
 			try:

@@ -16,7 +16,7 @@ from social_support.api import dashboard
 from social_support.api import wallboard as wallboard_api
 from social_support.insights import digest, wallboard
 
-from .test_composer_browser import CHROMIUM, serve_site, sync_playwright
+from .test_composer_browser import CHROMIUM, open_desk, serve_site, sync_playwright
 from .test_replies import ensure_user
 from .utils import make_channel, uid
 
@@ -128,6 +128,16 @@ def survey(channel, ticket_name, agent, rating, when):
 			"answers": json.dumps({"satisfaction": rating}),
 		}
 	).db_insert()
+
+
+def waiting_since(ticket_name, **ago):
+	frappe.db.set_value(
+		"Issue",
+		ticket_name,
+		"social_last_inbound_on",
+		add_to_date(now_datetime(), **{k: -v for k, v in ago.items()}),
+		update_modified=False,
+	)
 
 
 def rows_by(result, key):
@@ -357,21 +367,9 @@ class TestCardsWallboardDigest(InsightsCase):
 	def test_wallboard_data_and_permission(self):
 		channel = make_channel("X", uid(), poll=0, webhooks=0, name="Wallboard " + uid()).name
 		waiting = ticket(channel, add_to_date(now_datetime(), minutes=-50))
-		frappe.db.set_value(
-			"Issue",
-			waiting,
-			"social_last_inbound_on",
-			add_to_date(now_datetime(), minutes=-30),
-			update_modified=False,
-		)
+		waiting_since(waiting, minutes=30)
 		old = ticket(channel, add_to_date(now_datetime(), hours=-30))
-		frappe.db.set_value(
-			"Issue",
-			old,
-			"social_last_inbound_on",
-			add_to_date(now_datetime(), hours=-26),
-			update_modified=False,
-		)
+		waiting_since(old, hours=26)
 		frappe.set_user(ANA)
 		try:
 			d = wallboard_api.get_data()
@@ -426,35 +424,13 @@ class TestCardsWallboardDigest(InsightsCase):
 class TestWallboardInBrowser(InsightsCase):
 	def test_wallboard_full_screen_screenshot(self):
 		waiting = ticket(self.channel, add_to_date(now_datetime(), minutes=-20))
-		frappe.db.set_value(
-			"Issue",
-			waiting,
-			"social_last_inbound_on",
-			add_to_date(now_datetime(), minutes=-20),
-			update_modified=False,
-		)
+		waiting_since(waiting, minutes=20)
 		frappe.db.commit()
 		server = serve_site()
 		self.addCleanup(server.shutdown)
 		base = f"http://127.0.0.1:{server.server_port}"
 		with sync_playwright() as p:
-			browser = p.chromium.launch(
-				executable_path=CHROMIUM,
-				args=[
-					"--no-sandbox",
-					"--disable-gpu",
-					"--disable-background-networking",
-					"--disable-component-update",
-					"--disable-sync",
-					"--no-first-run",
-				],
-			)
-			page = browser.new_page(viewport={"width": 1600, "height": 900})
-			page.goto(f"{base}/login")
-			page.fill("#login_email", "Administrator")
-			page.fill("#login_password", frappe.conf.get("admin_password") or "admin")
-			page.click(".btn-login")
-			page.wait_for_url("**/app**", timeout=60_000)
+			browser, page = open_desk(p, base, {"width": 1600, "height": 900})
 			page.goto(f"{base}/app/social-wallboard/tv")
 			try:
 				page.wait_for_selector("[data-figure=waiting]", timeout=60_000)

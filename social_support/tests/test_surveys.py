@@ -2,8 +2,10 @@
 submit validation and rate limit, a rating answered in the channel, follow-ups, and the results report."""
 
 import json
+import os
 import re
 import time
+import unittest
 from urllib.parse import urlencode
 
 import frappe
@@ -16,10 +18,20 @@ from social_support.platforms.base import dm_thread_key
 from social_support.social_support.report.social_survey_results import social_survey_results as report
 from social_support.surveys import lifecycle
 
+from .test_composer_browser import CHROMIUM, serve_site, sync_playwright
 from .test_replies import ReplyCase, set_policy
 from .utils import make_channel, request, uid
 
 TOKEN = re.compile(r"token=([A-Za-z0-9_-]+)")
+SURVEY_SHOT = os.environ.get("SOCIAL_SUPPORT_SURVEY_SCREENSHOT", "/tmp/social_support_survey.png")
+BROWSER_ARGS = [
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--no-first-run",
+]
 
 
 def set_survey_settings(**values):
@@ -443,3 +455,67 @@ class TestSurveyReport(SurveyCase):
 		with self.assertRaises(frappe.PermissionError):
 			dashboard.csat_30_days()
 		frappe.set_user("Administrator")
+
+
+@unittest.skipUnless(CHROMIUM and sync_playwright, "needs Debian's chromium and the playwright package")
+class TestSurveyPageInBrowser(SurveyCase):
+	def test_answer_on_a_phone_with_the_keyboard_only(self):
+		ticket, token = self.sent_survey("@brand min beställning 5512 har inte kommit, hjälp mig snälla")
+		frappe.db.commit()
+		server = serve_site()
+		self.addCleanup(server.shutdown)
+		base = f"http://127.0.0.1:{server.server_port}"
+		with sync_playwright() as p:
+			browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+			page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+			page.goto(f"{base}/social-survey?token={token}")
+			self.assertEqual(page.locator("html").get_attribute("lang"), "sv")
+			self.assertEqual(page.locator("h1").inner_text(), "Hur gick det?")
+			# nothing wider than the phone
+			self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), 390)
+			# every control has an accessible name; every question is a named group
+			self.assertEqual(page.get_by_role("radio").count(), 4 * 5)
+			self.assertEqual(page.get_by_role("group").count(), 6)
+			page.keyboard.press("Tab")  # first 1-5 rating
+			page.keyboard.press("Space")  # 1
+			for _ in range(3):
+				page.keyboard.press("ArrowRight")  # 4
+			page.keyboard.press("Tab")  # next question
+			page.keyboard.press("Space")
+			page.keyboard.press("ArrowRight")  # 2
+			page.locator("textarea").fill("Snabbare svar på helger")
+			page.get_by_role("checkbox", name="Instagram").check()
+			page.screenshot(path=SURVEY_SHOT)
+			page.get_by_role("button", name="Skicka").focus()
+			page.keyboard.press("Enter")
+			page.wait_for_selector("#thanks", timeout=20_000)
+			self.assertIn("Tack!", page.locator("#thanks").inner_text())
+			browser.close()
+		frappe.db.commit()
+		s = survey_of(ticket)
+		self.assertEqual((s.status, s.satisfaction), ("Answered", 4))
+		self.assertEqual(
+			json.loads(s.answers),
+			{
+				"satisfaction": 4,
+				"timeliness": 2,
+				"improve": "Snabbare svar på helger",
+				"networks": ["Instagram"],
+			},
+		)
+
+	def test_required_question_is_pointed_out_before_sending(self):
+		_ticket, token = self.sent_survey()
+		frappe.db.commit()
+		server = serve_site()
+		self.addCleanup(server.shutdown)
+		base = f"http://127.0.0.1:{server.server_port}"
+		with sync_playwright() as p:
+			browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+			page = browser.new_page(viewport={"width": 390, "height": 844})
+			page.goto(f"{base}/social-survey?token={token}")
+			page.get_by_role("button", name="Send").click()
+			self.assertEqual(page.get_by_role("alert").inner_text(), "Please check your answers.")
+			focused = page.evaluate("document.activeElement.name")
+			self.assertEqual(focused, "satisfaction")  # focus goes to the missing answer
+			browser.close()

@@ -10,15 +10,6 @@ from social_support.analysis.metrics import csat, median
 from social_support.insights import cards
 from social_support.insights.common import hours_label, message_conditions, period
 
-REPORTS = (
-	"Social Volume",
-	"Social Response Times",
-	"Social Sentiment and Topics",
-	"Social Agent Performance",
-	"Social Staffing Estimate",
-	"Social Survey Results",
-)
-
 
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
