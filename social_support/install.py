@@ -13,6 +13,16 @@ from social_support.surveys.defaults import install_default_template
 ROLES = ("Social Agent", "Social Approver", "Social Manager", "Social Trainee")
 
 TICKET_FIELDS = {
+	"Contact": [
+		{
+			"fieldname": "social_language",
+			"fieldtype": "Link",
+			"options": "Language",
+			"label": "Preferred Language",
+			"description": "Surveys and follow-ups use it before the language detected in the customer's messages.",
+			"insert_after": "designation",
+		},
+	],
 	"Issue": [
 		{
 			"fieldname": "social_section",
@@ -145,7 +155,7 @@ TICKET_FIELDS = {
 			"insert_after": "social_followup_sent_on",
 			"read_only": 1,
 		},
-	]
+	],
 }
 
 

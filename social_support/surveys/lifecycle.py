@@ -76,20 +76,23 @@ def _agent_of(ticket: str) -> str | None:
 
 
 def language_for(issue) -> str:
-	"""The Contact's language, else what the customer wrote in, else the site default."""
+	"""The Contact's preferred language, else what the customer wrote in, else the site default."""
 	settings = frappe.get_cached_doc("Social Support Settings")
-	if issue.get("contact"):
-		lang = (
-			frappe.db.get_value("Contact", issue.contact, "language")
-			if frappe.get_meta("Contact").has_field("language")
-			else None
-		) or ""
-		if lang[:2] in LANGUAGES:
-			return lang[:2]
-	detected = issue.get("social_language") or ""
-	if detected in LANGUAGES:
-		return detected
-	return settings.default_language if settings.default_language in LANGUAGES else "en"
+	preferred = ""
+	if issue.get("contact") and frappe.get_meta("Contact").has_field("social_language"):
+		preferred = frappe.db.get_value("Contact", issue.contact, "social_language") or ""
+	for code in (preferred, issue.get("social_language") or "", settings.default_language or ""):
+		code = supported_language(code)
+		if code:
+			return code
+	return "en"
+
+
+def supported_language(code: str) -> str | None:
+	"""'sv-SE' -> 'sv', 'no'/'nn' -> 'nb', 'zh-TW' -> 'zh'; None when the survey has no such language."""
+	base = (code or "").strip().lower().replace("_", "-").split("-")[0]
+	base = {"no": "nb", "nn": "nb"}.get(base, base)
+	return base if base in LANGUAGES else None
 
 
 # --- sending (scheduler) ------------------------------------------------------------------------

@@ -175,6 +175,18 @@ class TestSurveyLifecycle(SurveyCase):
 			frappe.db.count("Communication", {"reference_name": ticket, "sent_or_received": "Sent"}), 0
 		)
 
+	def test_the_contacts_preferred_language_wins_over_the_detected_one(self):
+		_channel, ticket, _tweet = self.x_ticket("@brand my order 5512 is late")
+		contact = frappe.db.get_value("Issue", ticket, "contact")
+		frappe.db.set_value("Contact", contact, "social_language", "pl")
+		resolve(ticket)
+		self.assertEqual(survey_of(ticket).language, "pl")
+		lifecycle.send_due()
+		self.assertIn("Jak nam poszło?", self.sandbox.x.sent_dms()[-1]["text"])
+		self.assertEqual(lifecycle.supported_language("nn-NO"), "nb")
+		self.assertEqual(lifecycle.supported_language("zh_TW"), "zh")
+		self.assertIsNone(lifecycle.supported_language("fr"))
+
 	def test_messenger_inside_the_window_is_a_dm_outside_it_falls_back_to_email_or_skips(self):
 		_channel, ticket, fan = self.messenger_ticket()
 		resolve(ticket)

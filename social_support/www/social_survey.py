@@ -35,9 +35,7 @@ def _browser_language() -> str:
 	"""No survey to ask: the first supported language the browser names, else English."""
 	header = frappe.get_request_header("Accept-Language") or ""
 	for part in header.split(","):
-		code = part.split(";")[0].strip().lower()[:2]
-		if code == "no":
-			code = "nb"
-		if code in PAGE_TEXT:
+		code = lifecycle.supported_language(part.split(";")[0])
+		if code:
 			return code
 	return "en"
