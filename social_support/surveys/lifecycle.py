@@ -390,7 +390,7 @@ def rating_in_channel(channel: str, thread_key: str, text: str) -> bool:
 
 # --- follow-ups (scheduler) ---------------------------------------------------------------------
 def follow_up_due(now=None) -> list[str]:
-	"""Tickets waiting on the customer (Replied) with no customer message for N hours get one short nudge."""
+	"""Tickets waiting on the customer (Replied) for N hours since the last message either way get one short nudge."""
 	settings = frappe.get_cached_doc("Social Support Settings")
 	hours = cint(settings.followup_after_hours)
 	if not hours or not (settings.followup_text or "").strip():
@@ -398,16 +398,18 @@ def follow_up_due(now=None) -> list[str]:
 	now = now or now_datetime()
 	cutoff = add_to_date(now, hours=-hours)
 	sent = []
-	for t in frappe.get_all(
-		"Issue",
-		filters={
-			"status": "Replied",
-			"social_channel": ("is", "set"),
-			"social_followup_sent_on": ("is", "not set"),
-			"social_last_inbound_on": ("<", cutoff),
-		},
-		fields=["name", "social_channel", "contact"],
-		limit=200,
+	# waiting since the later of the customer's last message and our last reply; one follow-up per wait
+	for t in frappe.db.sql(
+		"""select i.name, i.social_channel, i.contact from `tabIssue` i
+		where i.status = 'Replied' and ifnull(i.social_channel, '') != ''
+			and i.social_last_inbound_on < %(cutoff)s
+			and (i.social_followup_sent_on is null or i.social_followup_sent_on < i.social_last_inbound_on)
+			and not exists (
+				select 1 from `tabSocial Reply` r where r.reference_doctype = 'Issue' and r.reference_name = i.name
+				and r.status not in ('Rejected', 'Failed', 'Draft') and coalesce(r.sent_on, r.creation) >= %(cutoff)s)
+		order by i.social_last_inbound_on asc limit 200""",
+		{"cutoff": cutoff},
+		as_dict=True,
 	):
 		from social_support.outbound.replies import APPROVED, enqueue_send, plan, ticket_context
 

@@ -352,23 +352,33 @@ class TestRatingInChannel(SurveyCase):
 
 
 class TestFollowUps(SurveyCase):
-	def test_one_follow_up_after_the_quiet_period_in_the_channel(self):
+	def test_one_follow_up_per_wait_counted_from_the_last_message_either_way(self):
 		_channel, ticket, _tweet = self.x_ticket()
 		r = self.send_as("agent.social@example.com", ticket, "Can you send us your order number?")
 		self.assertEqual(send_reply(r["name"]), "Sent")
 		self.assertEqual(frappe.db.get_value("Issue", ticket, "status"), "Replied")
-		self.assertNotIn(
-			ticket,
-			[frappe.db.get_value("Social Reply", n, "reference_name") for n in lifecycle.follow_up_due()],
-		)
+
+		def due():
+			return [
+				n
+				for n in lifecycle.follow_up_due()
+				if frappe.db.get_value("Social Reply", n, "reference_name") == ticket
+			]
+
+		def backdate_replies(hours):
+			for name in frappe.get_all("Social Reply", filters={"reference_name": ticket}, pluck="name"):
+				when = add_to_date(now_datetime(), hours=-hours)
+				frappe.db.set_value(
+					"Social Reply", name, {"sent_on": when, "creation": when}, update_modified=False
+				)
+
+		self.assertEqual(due(), [])
 		frappe.db.set_value("Issue", ticket, "social_last_inbound_on", add_to_date(now_datetime(), hours=-40))
-		due = [
-			n
-			for n in lifecycle.follow_up_due()
-			if frappe.db.get_value("Social Reply", n, "reference_name") == ticket
-		]
-		self.assertEqual(len(due), 1)
-		reply = frappe.get_doc("Social Reply", due[0])
+		self.assertEqual(due(), [])  # the customer wrote 40 h ago, but our answer is fresh
+		backdate_replies(37)
+		followups = due()
+		self.assertEqual(len(followups), 1)
+		reply = frappe.get_doc("Social Reply", followups[0])
 		self.assertEqual((reply.purpose, reply.status), ("Follow-up", "Approved"))
 		self.assertEqual(send_reply(reply.name), "Sent")
 		self.assertIn("just checking in", self.sandbox.x.sent_tweets()[-1]["text"])
@@ -378,12 +388,19 @@ class TestFollowUps(SurveyCase):
 			"Follow-up",
 			" ".join(frappe.get_all("Comment", filters={"reference_name": ticket}, pluck="content")),
 		)
-		later = [
-			n
-			for n in lifecycle.follow_up_due()
-			if frappe.db.get_value("Social Reply", n, "reference_name") == ticket
-		]
-		self.assertEqual(later, [])  # only one
+		backdate_replies(37)
+		self.assertEqual(due(), [])  # one per wait
+		# the customer answered later, we replied, and they went quiet again: a new wait, a new follow-up
+		frappe.db.set_value(
+			"Issue",
+			ticket,
+			{
+				"social_followup_sent_on": add_to_date(now_datetime(), hours=-60),
+				"social_last_inbound_on": add_to_date(now_datetime(), hours=-50),
+			},
+		)
+		backdate_replies(49)
+		self.assertEqual(len(due()), 1)
 
 	def test_follow_up_outside_the_messenger_window_is_not_sent(self):
 		_channel, ticket, _fan = self.messenger_ticket(days_ago=9)
