@@ -28,6 +28,8 @@ def test_handling_minutes_uses_gaps_inside_working_stretches():
 	# gaps: ana 4, 4, 6 (the 186-minute break is left out), ben 2 -> median 4
 	assert handling_minutes(times) == 4
 	assert handling_minutes({"solo": [0]}) is None
+	# ten replies within a few seconds (answer-all) say nothing about handling time
+	assert handling_minutes({"bulk": [0, 2, 4, 6, 8, 10]}) is None
 
 
 def test_agents_needed_rounds_up_workload_over_occupancy():

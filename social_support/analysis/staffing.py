@@ -35,19 +35,22 @@ def rule_of_thumb(monthly_messages: float) -> tuple[int, int]:
 
 
 def handling_minutes(
-	reply_times_by_agent: dict[str, Sequence[float]], max_gap_minutes: float = 15.0
+	reply_times_by_agent: dict[str, Sequence[float]],
+	max_gap_minutes: float = 15.0,
+	min_gap_minutes: float = 0.5,
 ) -> float | None:
 	"""Median minutes between consecutive replies of the same agent, counting only gaps of a working stretch.
 
 	reply_times_by_agent: epoch seconds of each agent's replies. Gaps longer than max_gap_minutes are
-	breaks or idle time and are left out. None when no agent sent two replies in one stretch.
+	breaks or idle time; gaps shorter than min_gap_minutes are bulk sends (answer-all, bulk approval),
+	not handling; both are left out. None when no agent sent two replies in one stretch.
 	"""
 	gaps = []
 	for times in reply_times_by_agent.values():
 		ordered = sorted(times)
 		for a, b in pairwise(ordered):
 			gap = (b - a) / 60.0
-			if 0 < gap <= max_gap_minutes:
+			if min_gap_minutes <= gap <= max_gap_minutes:
 				gaps.append(gap)
 	return median(gaps)
 

@@ -101,7 +101,7 @@ def execute(filters=None):
 	}
 	message = _(
 		"Agents per hour = messages per hour x handling minutes / 60 / occupancy, rounded up. Handling minutes are the median gap "
-		"between consecutive replies of one agent within a working stretch (gaps over 15 minutes are breaks). The published rule "
+		"between consecutive replies of one agent within a working stretch (gaps over 15 minutes are breaks, under 30 seconds bulk sends). The published rule "
 		"of thumb (up to 5,000 messages a month 5-10 agents, 20,000 about 10, 50,000 10-20, 100,000+ about 50) assumes a full "
 		"service week; compare it with the full-time figure. Business days cover {0}% of the week."
 	).format(round(weekday_share * 100))

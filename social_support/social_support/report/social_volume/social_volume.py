@@ -56,11 +56,7 @@ def per_day(where, values, start, end):
 		for c in channels
 	]
 	chart = {
-		"data": {
-			"labels": [str(r["day"]) for r in data],
-			"datasets": [{"name": c, "values": [r[_key(c)] for r in data]} for c in channels]
-			or [{"name": _("In"), "values": [r["inbound"] for r in data]}],
-		},
+		"data": {"labels": [str(r["day"]) for r in data], "datasets": chart_series(data, channels)},
 		"type": "line",
 		"axisOptions": {"xIsSeries": 1},
 	}
@@ -126,6 +122,18 @@ def heatmap(where, values):
 	}
 	message = _("Shaded cells are outside business hours (Social Support Settings), in the site's time zone.")
 	return columns, data, message, chart, summary
+
+
+def chart_series(data: list[dict], channels: list[str], top: int = 8) -> list[dict]:
+	"""Inbound per day for the busiest channels, the rest summed as Other (a chart with 40 lines is unreadable)."""
+	if not channels:
+		return [{"name": _("In"), "values": [r["inbound"] for r in data]}]
+	ranked = sorted(channels, key=lambda c: -sum(r[_key(c)] for r in data))
+	series = [{"name": c, "values": [r[_key(c)] for r in data]} for c in ranked[:top]]
+	rest = ranked[top:]
+	if rest:
+		series.append({"name": _("Other"), "values": [sum(r[_key(c)] for c in rest) for r in data]})
+	return series
 
 
 def _key(channel: str) -> str:
