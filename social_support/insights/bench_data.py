@@ -353,13 +353,13 @@ def timings(repeat: int = 3, days: int = 90) -> list[dict]:
 	for report in REPORTS:
 		extra = [{}]
 		if report == "Social Volume":
-			extra = [{"view": "Per Day"}, {"view": "Heatmap"}]
+			extra = [{"view": "Per Day"}, {"view": "Heatmap"}, {"view": "Per Day", "agent": AGENTS[0]}]
 		for e in extra:
 			seconds = _timed(
 				lambda e=e, report=report: run(report, filters={**filters, **e}, ignore_prepared_report=True),
 				repeat,
 			)
-			label = report + (f" ({e['view']})" if e else "")
+			label = report + (f" ({', '.join(e.values())})" if e else "")
 			out.append(
 				{
 					"report": label,

@@ -78,12 +78,34 @@ def hours_label(value: float | None) -> float | None:
 	return None if value is None else round(value / 3600.0, 2)
 
 
+def assignee_condition(filters, alias: str = "i") -> tuple[str | None, dict]:
+	"""SQL on Issue for the agent and team filters (a ticket's assignees are the JSON list in `_assign`)."""
+	agents = []
+	if filters.get("agent"):
+		agents.append(filters["agent"])
+	team = team_agents(filters.get("team"))
+	if team is not None:
+		agents = [a for a in agents if a in team] if agents else team
+		if not agents:
+			return "1 = 0", {}
+	if not agents:
+		return None, {}
+	values = {f"assignee_{n}": f'%"{a}"%' for n, a in enumerate(agents)}
+	return "(" + " or ".join(f"{alias}._assign like %({k})s" for k in values) + ")", values
+
+
 def message_conditions(filters, start, end, alias: str = "m") -> tuple[str, dict]:
-	"""SQL conditions on Social Message for the period, channel and platform filters."""
+	"""SQL conditions on Social Message for the period, channel, platform, agent and team filters.
+
+	Agent and team keep the messages of tickets assigned to them."""
 	where = [f"{alias}.posted_on between %(start)s and %(end)s"]
 	values = {"start": start, "end": end}
 	for key in ("channel", "platform"):
 		if filters.get(key):
 			where.append(f"{alias}.{key} = %({key})s")
 			values[key] = filters[key]
+	assigned, assigned_values = assignee_condition(filters)
+	if assigned:
+		where.append(f"{alias}.reference_name in (select i.name from `tabIssue` i where {assigned})")
+		values.update(assigned_values)
 	return " and ".join(where), values

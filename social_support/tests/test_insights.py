@@ -181,6 +181,13 @@ class InsightsCase(FrappeTestCase):
 		cls.a = ticket(c, at(0, 9), at(0, 9, 30), at(0, 11), "Fulfilled", ANA)
 		cls.b = ticket(c, at(0, 20), at(1, 6), at(1, 8), "Failed", BEN)
 		cls.c = ticket(c, at(1, 10), agent=ANA)
+		# the customer messages of A and B belong to their tickets (agent and team filters follow the assignee)
+		frappe.db.set_value(
+			"Social Message", cls.m_a, {"reference_doctype": "Issue", "reference_name": cls.a}
+		)
+		frappe.db.set_value(
+			"Social Message", cls.m_b, {"reference_doctype": "Issue", "reference_name": cls.b}
+		)
 		# replies: ana 2 sent (30 and 40 minutes after the customer wrote), one needed approval; ben 1 rejected
 		reply(c, cls.a, ANA, cls.m_a, at(0, 10, 30), approvals=1)
 		reply(c, cls.a, ANA, cls.m_a, at(0, 10, 40))
@@ -213,6 +220,29 @@ class TestReports(InsightsCase):
 		self.assertEqual(
 			{s["label"]: s["value"] for s in h["report_summary"]}["Outside business hours %"], 40.0
 		)
+
+	def test_agent_and_team_filters_follow_the_tickets_assignee(self):
+		days = {str(r["day"]): r for r in self.report("Social Volume", agent=BEN)["result"]}
+		self.assertEqual((days["2026-01-05"]["inbound"], days["2026-01-10"]["inbound"]), (1, 0))
+		team = frappe.get_doc(
+			{
+				"doctype": "Assignment Rule",
+				"name": f"Insights Team {uid()}",
+				"document_type": "Issue",
+				"assign_condition": "status == 'Open'",
+				"rule": "Round Robin",
+				"users": [{"user": ANA}],
+				"assignment_days": [{"day": "Monday"}],
+			}
+		).insert(ignore_permissions=True)
+		mood = self.report("Social Sentiment and Topics", team=team.name)["result"]
+		self.assertEqual(sum(r["total"] for r in mood), 1)  # m_a, on ticket A (ana)
+		figures = {
+			row["figure"]: row["value"] for row in self.report("Social Key Figures", agent=ANA)["result"]
+		}
+		self.assertEqual((figures["Tickets opened"], figures["Messages in"]), ("2", "1"))
+		nobody = self.report("Social Volume", agent=BEN, team=team.name)["result"]
+		self.assertEqual(sum(r["inbound"] for r in nobody), 0)  # ben is not in ana's team
 
 	def test_response_times_by_channel_and_agent(self):
 		r = self.report("Social Response Times")

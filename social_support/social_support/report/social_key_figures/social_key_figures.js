@@ -1,3 +1,3 @@
 frappe.query_reports["Social Key Figures"] = {
-	filters: social_support.reports.filters(),
+	filters: social_support.reports.filters(social_support.reports.agent_filters()),
 };

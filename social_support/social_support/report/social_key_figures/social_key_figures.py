@@ -8,7 +8,7 @@ from frappe.utils import get_url
 
 from social_support.analysis.metrics import csat, median
 from social_support.insights import cards
-from social_support.insights.common import hours_label, message_conditions, period
+from social_support.insights.common import assignee_condition, hours_label, message_conditions, period
 
 
 def execute(filters=None):
@@ -26,6 +26,10 @@ def execute(filters=None):
 		if filters.get(key):
 			ticket_cond.append(f"{col} = %({key})s")
 			tv[key] = filters[key]
+	assigned, assigned_values = assignee_condition(filters, "`tabIssue`")
+	if assigned:
+		ticket_cond.append(assigned)
+		tv.update(assigned_values)
 	tc = " and ".join(ticket_cond)
 	opened = frappe.db.sql(
 		f"select timestampdiff(second, creation, first_responded_on) from `tabIssue` where {tc} and creation between %(start)s and %(end)s",

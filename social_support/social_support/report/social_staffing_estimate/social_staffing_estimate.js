@@ -1,8 +1,8 @@
 frappe.query_reports["Social Staffing Estimate"] = {
-	filters: social_support.reports.filters([
+	filters: social_support.reports.filters(social_support.reports.agent_filters().concat([
 		{ fieldname: "occupancy", label: __("Occupancy Target %"), fieldtype: "Percent", description: __("From Social Support Settings unless changed here") },
 		{ fieldname: "handle_minutes", label: __("Handling Minutes per Message (0 = measured)"), fieldtype: "Float", description: __("0: measured from the team's replies") },
-	]),
+	])),
 	onload(report) {
 		frappe.db.get_single_value("Social Support Settings", "occupancy_target").then((value) => {
 			if (value && !report.get_filter_value("occupancy")) report.set_filter_value("occupancy", value);
