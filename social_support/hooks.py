@@ -15,6 +15,9 @@ before_uninstall = "social_support.install.before_uninstall"
 
 app_include_js = ["/assets/social_support/js/social_reports.js"]
 
+# the survey page and its submit carry a token: no caching anywhere
+after_request = ["social_support.www.social_survey.after_request"]
+
 doctype_js = {"Issue": "public/js/issue.js"}
 doctype_list_js = {"Social Inbound Event": "public/js/social_inbound_event_list.js"}
 

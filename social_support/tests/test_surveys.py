@@ -264,6 +264,8 @@ class TestSurveyPage(SurveyCase):
 		for key in ("satisfaction", "timeliness", "agent_ability", "use_social_again", "improve", "networks"):
 			self.assertIn(f'data-key="{key}"', html)
 		self.assertIn("<legend>", html)  # each question is a labelled group
+		self.assertEqual(r.headers.get("Cache-Control"), "no-store, max-age=0")  # the URL holds a secret
+		self.assertEqual(r.headers.get("Referrer-Policy"), "no-referrer")
 		self.assertNotIn("Traceback", html)
 
 	def test_submit_records_answers_then_the_link_is_used(self):
@@ -279,6 +281,7 @@ class TestSurveyPage(SurveyCase):
 		r = self.submit(token, answers)
 		self.assertEqual(r.status_code, 200, r.get_data(as_text=True))
 		self.assertEqual(r.json["message"]["status"], "Answered")
+		self.assertEqual(r.headers.get("Cache-Control"), "no-store, max-age=0")
 		s = survey_of(ticket)
 		self.assertEqual((s.status, s.satisfaction), ("Answered", 4))
 		self.assertEqual(json.loads(s.answers)["networks"], ["X", "Instagram"])

@@ -39,3 +39,12 @@ def _browser_language() -> str:
 		if code:
 			return code
 	return "en"
+
+
+def after_request(response, request):
+	"""hooks.after_request: the survey page and its submit carry a secret token; nothing may store them."""
+	path = request.path.rstrip("/")
+	if path in ("/social-survey", "/api/method/social_support.api.survey.submit"):
+		response.headers["Cache-Control"] = "no-store, max-age=0"
+		response.headers["Referrer-Policy"] = "no-referrer"
+		response.headers["X-Robots-Tag"] = "noindex, nofollow"
