@@ -13,7 +13,7 @@ from datetime import timezone
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, cint, get_datetime, get_url, now_datetime
+from frappe.utils import add_to_date, cint, get_datetime, get_url, now_datetime, strip_html_tags
 
 from social_support.analysis.survey import (
 	CHOICE,
@@ -351,6 +351,9 @@ def record_answers(survey, answers: dict, in_channel: bool = False) -> None:
 	clean = validate_answers(
 		answers, [q if not in_channel else Question(q.key, q.kind, False, q.options) for q in qs]
 	)
+	for q in qs:  # free text from the outside: no markup kept
+		if q.kind == "Text" and q.key in clean:
+			clean[q.key] = strip_html_tags(clean[q.key]).strip()
 	satisfaction = clean.get("satisfaction") or 0  # Int column: 0 = not rated
 	survey.db_set(
 		{

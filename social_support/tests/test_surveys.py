@@ -285,6 +285,7 @@ class TestSurveyPage(SurveyCase):
 		s = survey_of(ticket)
 		self.assertEqual((s.status, s.satisfaction), ("Answered", 4))
 		self.assertEqual(json.loads(s.answers)["networks"], ["X", "Instagram"])
+		self.assertEqual(json.loads(s.answers)["improve"], "faster please")  # markup from outside dropped
 		self.assertEqual(frappe.db.get_value("Issue", ticket, "social_satisfaction"), 4)
 		again = self.submit(token, answers)
 		self.assertEqual(again.status_code, 410)
