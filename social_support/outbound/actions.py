@@ -15,7 +15,7 @@ MOVE_TO_DM_NOTE = "Let's continue in a private message so we can look at your de
 HIDE_REASONS = ("spam", "troll")
 
 
-def _first_public_inbound(ticket: str):
+def first_public_inbound(ticket: str):
 	rows = frappe.get_all(
 		"Social Message",
 		filters={"reference_name": ticket, "direction": "Inbound", "kind": ("!=", "DM")},
@@ -28,7 +28,7 @@ def _first_public_inbound(ticket: str):
 
 def move_to_dm(ticket: str, text: str, note: str | None = None) -> dict:
 	"""A short public note inviting the customer to private messages, then the private reply."""
-	if not _first_public_inbound(ticket):
+	if not first_public_inbound(ticket):
 		frappe.throw(_("This conversation is already private."))
 	public = replies.create(ticket, note or _(MOVE_TO_DM_NOTE), private=False, purpose="Move to DM")
 	private = replies.create(ticket, text, private=True, purpose="Move to DM")
@@ -37,7 +37,7 @@ def move_to_dm(ticket: str, text: str, note: str | None = None) -> dict:
 
 def thank_publicly(ticket: str, text: str) -> dict:
 	"""After a private resolution: come back to the public thread and thank the customer there."""
-	first = _first_public_inbound(ticket)
+	first = first_public_inbound(ticket)
 	if not first:
 		frappe.throw(
 			_("The customer never wrote in public on this ticket; there is no public thread to come back to.")

@@ -27,6 +27,7 @@ from social_support.analysis.survey import (
 from social_support.ingest import channels as ch
 from social_support.ingest.pipeline import message_key
 from social_support.ingest.profiles import is_placeholder
+from social_support.insights.common import agent_of
 from social_support.platforms import make_client
 from social_support.platforms.base import FACEBOOK, INSTAGRAM, PlatformError
 from social_support.platforms.limits import PUBLIC
@@ -34,6 +35,13 @@ from social_support.platforms.limits import PUBLIC
 from .defaults import INVITATION, TEMPLATE_NAME
 
 CLOSED = ("Resolved", "Closed")
+MAX_DM_ATTEMPTS = 4  # a DM that failed for a passing reason is tried again after 2, 4, 8, 16 minutes
+
+
+class RetryLater(Exception):
+	pass
+
+
 SCHEDULED, SENT, ANSWERED, EXPIRED, SKIPPED = "Scheduled", "Sent", "Answered", "Expired", "Skipped"
 LANGUAGES = tuple(INVITATION)
 
@@ -71,8 +79,7 @@ def _agent_of(ticket: str) -> str | None:
 	)
 	if sent:
 		return sent[0]
-	assigned = frappe.db.get_value("Issue", ticket, "_assign")
-	return (json.loads(assigned) or [None])[0] if assigned else None
+	return agent_of(frappe.db.get_value("Issue", ticket, "_assign"))
 
 
 def language_for(issue) -> str:
@@ -135,7 +142,18 @@ def send(name: str) -> str:
 	expires = add_to_date(now_datetime(), days=cint(settings.survey_expiry_days) or 14)
 	tried = []
 
-	delivered = _by_dm(issue, text, tried)
+	try:
+		delivered = _by_dm(issue, text, tried, retry_left=cint(survey.attempts) < MAX_DM_ATTEMPTS)
+	except RetryLater as e:
+		attempts = cint(survey.attempts) + 1
+		survey.db_set(
+			{
+				"attempts": attempts,
+				"scheduled_for": add_to_date(now_datetime(), minutes=2**attempts),
+				"skip_reason": str(e)[:500],
+			}
+		)
+		return SCHEDULED
 	if delivered:
 		mode, external_id = "Direct Message", delivered
 	elif _by_email(issue, text, link, tried):
@@ -171,7 +189,7 @@ def _customer_dm_target(issue):
 	return None  # Meta: a public commenter gets messages only through a private reply, used for agents
 
 
-def _by_dm(issue, text: str, tried: list) -> str | None:
+def _by_dm(issue, text: str, tried: list, retry_left: bool = False) -> str | None:
 	target = _customer_dm_target(issue)
 	if not target:
 		tried.append(_("no private channel to this customer"))
@@ -197,6 +215,8 @@ def _by_dm(issue, text: str, tried: list) -> str | None:
 	try:
 		result = make_client(ch.channel_config(issue.social_channel)).send_dm(target, text, tag=tag)
 	except PlatformError as e:
+		if e.retryable and retry_left:
+			raise RetryLater(str(e)) from e  # rate limit, timeout, 5xx: the same DM a little later
 		tried.append(_("direct message failed: {0}").format(e))
 		return None
 	_record_outbound(issue, result.external_id, text, "DM")
@@ -204,18 +224,16 @@ def _by_dm(issue, text: str, tried: list) -> str | None:
 
 
 def _by_public_reply(issue, text: str, tried: list) -> str | None:
-	first = frappe.get_all(
-		"Social Message",
-		filters={"reference_name": issue.name, "direction": "Inbound", "kind": ("!=", "DM")},
-		pluck="external_id",
-		order_by="posted_on asc",
-		limit=1,
-	)
+	from social_support.outbound.actions import first_public_inbound
+
+	first = first_public_inbound(issue.name)
 	if not first:
 		tried.append(_("no public thread"))
 		return None
 	try:
-		result = make_client(ch.channel_config(issue.social_channel)).reply_public(first[0], text)
+		result = make_client(ch.channel_config(issue.social_channel)).reply_public(
+			frappe.db.get_value("Social Message", first, "external_id"), text
+		)
 	except PlatformError as e:
 		tried.append(_("public reply failed: {0}").format(e))
 		return None

@@ -187,6 +187,21 @@ class TestSurveyLifecycle(SurveyCase):
 		self.assertEqual(lifecycle.supported_language("zh_TW"), "zh")
 		self.assertIsNone(lifecycle.supported_language("fr"))
 
+	def test_a_dm_that_fails_for_a_passing_reason_is_tried_again_later(self):
+		_channel, ticket, _tweet = self.x_ticket()
+		resolve(ticket)
+		self.sandbox.inject("server_error", path=r"/dm_conversations/with/", method="POST", status=503)
+		lifecycle.send_due()
+		s = survey_of(ticket)
+		self.assertEqual((s.status, s.attempts), ("Scheduled", 1))
+		self.assertEqual(self.sandbox.x.sent_dms(), [])
+		lifecycle.send_due()  # not due yet: two minutes later
+		self.assertEqual(survey_of(ticket).attempts, 1)
+		lifecycle.send_due(now=add_to_date(now_datetime(), minutes=3))
+		s = survey_of(ticket)
+		self.assertEqual((s.status, s.delivery, s.attempts), ("Sent", "Direct Message", 1))
+		self.assertEqual(len(self.sandbox.x.sent_dms()), 1)
+
 	def test_messenger_inside_the_window_is_a_dm_outside_it_falls_back_to_email_or_skips(self):
 		_channel, ticket, fan = self.messenger_ticket()
 		resolve(ticket)
