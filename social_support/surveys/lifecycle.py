@@ -169,6 +169,7 @@ def send(name: str) -> str:
 	survey.db_set(
 		{
 			"status": SENT,
+			"skip_reason": None,  # an earlier passing failure is history now
 			"sent_on": now_datetime(),
 			"delivery": mode,
 			"token_hash": digest,

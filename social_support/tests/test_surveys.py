@@ -200,6 +200,7 @@ class TestSurveyLifecycle(SurveyCase):
 		lifecycle.send_due(now=add_to_date(now_datetime(), minutes=3))
 		s = survey_of(ticket)
 		self.assertEqual((s.status, s.delivery, s.attempts), ("Sent", "Direct Message", 1))
+		self.assertFalse(s.skip_reason)
 		self.assertEqual(len(self.sandbox.x.sent_dms()), 1)
 
 	def test_messenger_inside_the_window_is_a_dm_outside_it_falls_back_to_email_or_skips(self):
