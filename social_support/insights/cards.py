@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import frappe
-from frappe.utils import add_days, now_datetime
+from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
-from social_support.analysis.metrics import csat, rate
+from social_support.analysis.metrics import csat, median, rate
 
 
 def csat_since(days: int = 30) -> float | None:
-	since = add_days(now_datetime(), -days)
+	return _csat_answered_since(add_days(now_datetime(), -days))
+
+
+def csat_today() -> float | None:
+	return _csat_answered_since(get_datetime(getdate()))
+
+
+def _csat_answered_since(since) -> float | None:
 	ratings = frappe.get_all(
 		"Social Survey",
-		filters={"status": "Answered", "answered_on": (">=", since)},
+		filters={"status": "Answered", "answered_on": (">=", since), "satisfaction": (">", 0)},
 		pluck="satisfaction",
 		limit_page_length=0,
 	)
-	return csat(r for r in ratings if r)
+	return csat(ratings)
 
 
 def survey_response_rate_since(days: int = 30) -> float | None:
@@ -48,15 +55,7 @@ def open_tickets() -> int:
 	return frappe.db.count("Issue", {**SOCIAL, "status": ("in", OPEN_STATES)})
 
 
-def waiting_first_response() -> int:
-	return frappe.db.count("Issue", {**SOCIAL, "status": "Open", "first_responded_on": ("is", "not set")})
-
-
 def median_first_response_today_hours() -> float | None:
-	from frappe.utils import get_datetime, getdate
-
-	from social_support.analysis.metrics import median
-
 	rows = frappe.get_all(
 		"Issue",
 		filters={**SOCIAL, "first_responded_on": (">=", get_datetime(getdate()))},
@@ -75,22 +74,8 @@ def channels_needing_reauthorization() -> int:
 	return frappe.db.count("Social Channel", {"enabled": 1, "needs_reauthorization": 1})
 
 
-def csat_today() -> float | None:
-	from frappe.utils import get_datetime, getdate
-
-	ratings = frappe.get_all(
-		"Social Survey",
-		filters={"status": "Answered", "answered_on": (">=", get_datetime(getdate()))},
-		pluck="satisfaction",
-		limit_page_length=0,
-	)
-	return csat(r for r in ratings if r)
-
-
 def queue(now=None) -> dict:
 	"""Tickets waiting for an agent (Open, social) by channel and age since the customer last wrote, and the median wait."""
-	from social_support.analysis.metrics import median
-
 	now = now or now_datetime()
 	rows = frappe.get_all(
 		"Issue",

@@ -109,3 +109,26 @@ def message_conditions(filters, start, end, alias: str = "m") -> tuple[str, dict
 		where.append(f"{alias}.reference_name in (select i.name from `tabIssue` i where {assigned})")
 		values.update(assigned_values)
 	return " and ".join(where), values
+
+
+def ticket_conditions(filters, alias: str = "i") -> tuple[list[str], dict]:
+	"""SQL conditions on social Issues for the channel, platform, agent and team filters (no period)."""
+	where = [f"ifnull({alias}.social_channel, '') != ''"]
+	values = {}
+	for key, column in (("channel", "social_channel"), ("platform", "social_platform")):
+		if filters.get(key):
+			where.append(f"{alias}.{column} = %({key})s")
+			values[key] = filters[key]
+	assigned, assigned_values = assignee_condition(filters, alias)
+	if assigned:
+		where.append(assigned)
+		values.update(assigned_values)
+	return where, values
+
+
+def column(fieldname: str, label: str, fieldtype: str = "Data", width: int = 100, **extra) -> dict:
+	"""A report column; hours columns are Float with two decimals."""
+	col = {"fieldname": fieldname, "label": label, "fieldtype": fieldtype, "width": width, **extra}
+	if fieldtype == "Float":
+		col.setdefault("precision", 2)
+	return col

@@ -12,7 +12,6 @@ import frappe
 
 from social_support.ingest.notify import users_with_role
 
-NAME = "Social Support Digest"
 REPORT = "Social Key Figures"
 
 

@@ -195,7 +195,6 @@ def _by_dm(issue, text: str, tried: list, retry_left: bool = False) -> str | Non
 	if not target:
 		tried.append(_("no private channel to this customer"))
 		return None
-	tag = None
 	if issue.social_platform in (FACEBOOK, INSTAGRAM):
 		from social_support.platforms.meta import messaging_window
 
@@ -214,7 +213,9 @@ def _by_dm(issue, text: str, tried: list, retry_left: bool = False) -> str | Non
 			tried.append(_("Meta's 24-hour messaging window has closed"))
 			return None
 	try:
-		result = make_client(ch.channel_config(issue.social_channel)).send_dm(target, text, tag=tag)
+		result = make_client(ch.channel_config(issue.social_channel)).send_dm(
+			target, text
+		)  # no HUMAN_AGENT tag: surveys are automated
 	except PlatformError as e:
 		if e.retryable and retry_left:
 			raise RetryLater(str(e)) from e  # rate limit, timeout, 5xx: the same DM a little later

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 
 from social_support.analysis.metrics import csat, median
-from social_support.insights.common import hours_label, period, team_agents
+from social_support.insights.common import column, hours_label, period, team_agents
 
 AUTOMATED = ("Acknowledgement", "Follow-up")
 
@@ -69,26 +69,14 @@ def execute(filters=None):
 			}
 		)
 	columns = [
-		{"fieldname": "agent", "label": _("Agent"), "fieldtype": "Link", "options": "User", "width": 200},
-		{"fieldname": "replies_sent", "label": _("Replies Sent"), "fieldtype": "Int", "width": 100},
-		{"fieldname": "approvals_needed", "label": _("Needed Approval"), "fieldtype": "Int", "width": 120},
-		{"fieldname": "rejected", "label": _("Rejected"), "fieldtype": "Int", "width": 90},
-		{
-			"fieldname": "handling_median",
-			"label": _("Median Handling (h)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 140,
-		},
-		{
-			"fieldname": "first_response_median",
-			"label": _("Median First Response (h)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 160,
-		},
-		{"fieldname": "surveys_answered", "label": _("Surveys Answered"), "fieldtype": "Int", "width": 120},
-		{"fieldname": "csat", "label": _("CSAT %"), "fieldtype": "Percent", "width": 90},
+		column("agent", _("Agent"), "Link", 200, options="User"),
+		column("replies_sent", _("Replies Sent"), "Int", 100),
+		column("approvals_needed", _("Needed Approval"), "Int", 120),
+		column("rejected", _("Rejected"), "Int", 90),
+		column("handling_median", _("Median Handling (h)"), "Float", 140),
+		column("first_response_median", _("Median First Response (h)"), "Float", 160),
+		column("surveys_answered", _("Surveys Answered"), "Int", 120),
+		column("csat", _("CSAT %"), "Percent", 90),
 	]
 	chart = {
 		"data": {

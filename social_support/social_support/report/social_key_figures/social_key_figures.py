@@ -8,7 +8,7 @@ from frappe.utils import get_url
 
 from social_support.analysis.metrics import csat, median
 from social_support.insights import cards
-from social_support.insights.common import assignee_condition, hours_label, message_conditions, period
+from social_support.insights.common import hours_label, message_conditions, period, ticket_conditions
 
 
 def execute(filters=None):
@@ -21,22 +21,15 @@ def execute(filters=None):
 			values,
 		)
 	)
-	ticket_cond, tv = ["social_channel is not null", "social_channel != ''"], {"start": start, "end": end}
-	for key, col in (("channel", "social_channel"), ("platform", "social_platform")):
-		if filters.get(key):
-			ticket_cond.append(f"{col} = %({key})s")
-			tv[key] = filters[key]
-	assigned, assigned_values = assignee_condition(filters, "`tabIssue`")
-	if assigned:
-		ticket_cond.append(assigned)
-		tv.update(assigned_values)
-	tc = " and ".join(ticket_cond)
+	where, tv = ticket_conditions(filters)
+	tc, tv = " and ".join(where), {**tv, "start": start, "end": end}
 	opened = frappe.db.sql(
-		f"select timestampdiff(second, creation, first_responded_on) from `tabIssue` where {tc} and creation between %(start)s and %(end)s",
+		f"select timestampdiff(second, i.creation, i.first_responded_on) from `tabIssue` i where {tc} and i.creation between %(start)s and %(end)s",
 		tv,
 	)
 	resolved = frappe.db.sql(
-		f"select count(*) from `tabIssue` where {tc} and resolution_date between %(start)s and %(end)s", tv
+		f"select count(*) from `tabIssue` i where {tc} and i.resolution_date between %(start)s and %(end)s",
+		tv,
 	)[0][0]
 	ratings = frappe.db.sql(
 		"select satisfaction from `tabSocial Survey` where status='Answered' and satisfaction > 0 and answered_on between %s and %s",

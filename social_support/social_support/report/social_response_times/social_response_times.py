@@ -12,10 +12,11 @@ from social_support.analysis.metrics import median, percentile, rate
 from social_support.insights.common import (
 	agent_of,
 	business_hours,
+	column,
 	hours_label,
 	in_business_hours_at,
 	period,
-	team_agents,
+	ticket_conditions,
 )
 
 GROUPS = {"Channel": "channel", "Agent": "agent", "Platform": "platform"}
@@ -36,61 +37,20 @@ def execute(filters=None):
 	data = [figures(name, members) for name, members in sorted(groups.items())]
 	data.append({**figures(_("Total"), tickets), "bold": 1})
 	columns = [
-		{"fieldname": "group", "label": _(group_by), "fieldtype": "Data", "width": 170},
-		{"fieldname": "tickets", "label": _("Tickets"), "fieldtype": "Int", "width": 80},
-		{"fieldname": "handled", "label": _("Handled"), "fieldtype": "Int", "width": 80},
-		{"fieldname": "unhandled", "label": _("Unhandled"), "fieldtype": "Int", "width": 90},
-		{
-			"fieldname": "fr_median",
-			"label": _("First Response Median (h)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 120,
-		},
-		{
-			"fieldname": "fr_p90",
-			"label": _("First Response p90 (h)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 120,
-		},
-		{
-			"fieldname": "res_median",
-			"label": _("Resolution Median (h)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 120,
-		},
-		{
-			"fieldname": "res_p90",
-			"label": _("Resolution p90 (h)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 120,
-		},
-		{"fieldname": "sla_met", "label": _("SLA Met"), "fieldtype": "Int", "width": 80},
-		{"fieldname": "sla_failed", "label": _("SLA Failed"), "fieldtype": "Int", "width": 90},
-		{"fieldname": "sla_met_pct", "label": _("SLA Met %"), "fieldtype": "Percent", "width": 90},
-		{
-			"fieldname": "opened_out_of_hours",
-			"label": _("Opened Out of Hours"),
-			"fieldtype": "Int",
-			"width": 110,
-		},
-		{
-			"fieldname": "fr_median_in_hours",
-			"label": _("First Response Median In Hours (h)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 140,
-		},
-		{
-			"fieldname": "fr_median_out_of_hours",
-			"label": _("First Response Median Out of Hours (h)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 150,
-		},
+		column("group", _(group_by), width=170),
+		column("tickets", _("Tickets"), "Int", 80),
+		column("handled", _("Handled"), "Int", 80),
+		column("unhandled", _("Unhandled"), "Int", 90),
+		column("fr_median", _("First Response Median (h)"), "Float", 120),
+		column("fr_p90", _("First Response p90 (h)"), "Float", 120),
+		column("res_median", _("Resolution Median (h)"), "Float", 120),
+		column("res_p90", _("Resolution p90 (h)"), "Float", 120),
+		column("sla_met", _("SLA Met"), "Int", 80),
+		column("sla_failed", _("SLA Failed"), "Int", 90),
+		column("sla_met_pct", _("SLA Met %"), "Percent", 90),
+		column("opened_out_of_hours", _("Opened Out of Hours"), "Int", 110),
+		column("fr_median_in_hours", _("First Response Median In Hours (h)"), "Float", 140),
+		column("fr_median_out_of_hours", _("First Response Median Out of Hours (h)"), "Float", 150),
 	]
 	chart = opened_vs_resolved(filters, start, end)
 	total = data[-1]
@@ -112,18 +72,8 @@ def execute(filters=None):
 
 
 def fetch(filters, start, end) -> list[dict]:
-	where = [
-		"i.social_channel is not null",
-		"i.social_channel != ''",
-		"i.creation between %(start)s and %(end)s",
-	]
-	values = {"start": start, "end": end}
-	if filters.get("channel"):
-		where.append("i.social_channel = %(channel)s")
-		values["channel"] = filters.channel
-	if filters.get("platform"):
-		where.append("i.social_platform = %(platform)s")
-		values["platform"] = filters.platform
+	where, values = ticket_conditions(filters)
+	where.append("i.creation between %(start)s and %(end)s")
 	rows = frappe.db.sql(
 		f"""select i.social_channel as channel, i.social_platform as platform,
 			weekday(i.creation) as dow, time_to_sec(i.creation) as secs,
@@ -131,19 +81,12 @@ def fetch(filters, start, end) -> list[dict]:
 			if(i.status in ('Resolved', 'Closed'), timestampdiff(second, i.creation, i.resolution_date), null) as res,
 			i.agreement_status, i._assign
 		from `tabIssue` i where {" and ".join(where)}""",
-		values,
+		{**values, "start": start, "end": end},
 		as_dict=True,
 	)
-	agents = team_agents(filters.get("team"))
-	out = []
 	for r in rows:
 		r["agent"] = agent_of(r.pop("_assign"))
-		if filters.get("agent") and r["agent"] != filters.agent:
-			continue
-		if agents is not None and r["agent"] not in agents:
-			continue
-		out.append(r)
-	return out
+	return rows
 
 
 def figures(name, members) -> dict:
@@ -174,22 +117,17 @@ def figures(name, members) -> dict:
 
 
 def opened_vs_resolved(filters, start, end) -> dict:
-	cond, values = "", {"start": start, "end": end}
-	if filters.get("channel"):
-		cond += " and social_channel = %(channel)s"
-		values["channel"] = filters.channel
-	if filters.get("platform"):
-		cond += " and social_platform = %(platform)s"
-		values["platform"] = filters.platform
+	where, values = ticket_conditions(filters)
+	cond, values = " and ".join(where), {**values, "start": start, "end": end}
 	opened = dict(
 		frappe.db.sql(
-			f"""select date(creation), count(*) from `tabIssue` where social_channel is not null and social_channel != '' and creation between %(start)s and %(end)s {cond} group by date(creation)""",
+			f"select date(i.creation), count(*) from `tabIssue` i where {cond} and i.creation between %(start)s and %(end)s group by date(i.creation)",
 			values,
 		)
 	)
 	resolved = dict(
 		frappe.db.sql(
-			f"""select date(resolution_date), count(*) from `tabIssue` where social_channel is not null and social_channel != '' and resolution_date between %(start)s and %(end)s {cond} group by date(resolution_date)""",
+			f"select date(i.resolution_date), count(*) from `tabIssue` i where {cond} and i.resolution_date between %(start)s and %(end)s group by date(i.resolution_date)",
 			values,
 		)
 	)

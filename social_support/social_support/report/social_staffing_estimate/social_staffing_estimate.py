@@ -10,7 +10,13 @@ from frappe import _
 from frappe.utils import flt, get_datetime
 
 from social_support.analysis.staffing import handling_minutes, hourly_plan, monthly_volume, rule_of_thumb
-from social_support.insights.common import business_hours, hour_in_business, message_conditions, period
+from social_support.insights.common import (
+	business_hours,
+	column,
+	hour_in_business,
+	message_conditions,
+	period,
+)
 
 
 def execute(filters=None):
@@ -47,23 +53,11 @@ def execute(filters=None):
 		for r in plan
 	]
 	columns = [
-		{"fieldname": "hour", "label": _("Hour"), "fieldtype": "Data", "width": 120},
-		{
-			"fieldname": "messages_per_hour",
-			"label": _("Messages per Hour (avg)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 170,
-		},
-		{
-			"fieldname": "workload_hours",
-			"label": _("Workload (agent-hours)"),
-			"fieldtype": "Float",
-			"precision": 2,
-			"width": 170,
-		},
-		{"fieldname": "agents", "label": _("Agents Needed"), "fieldtype": "Int", "width": 120},
-		{"fieldname": "in_business_hours", "label": _("Business Hours"), "fieldtype": "Check", "width": 110},
+		column("hour", _("Hour"), width=120),
+		column("messages_per_hour", _("Messages per Hour (avg)"), "Float", 170),
+		column("workload_hours", _("Workload (agent-hours)"), "Float", 170),
+		column("agents", _("Agents Needed"), "Int", 120),
+		column("in_business_hours", _("Business Hours"), "Check", 110),
 	]
 	summary = [
 		{"value": round(monthly), "label": _("Messages per month"), "datatype": "Int"},
