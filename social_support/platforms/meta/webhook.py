@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 
 from ..base import hmac_sha256, signature_matches
 
@@ -18,11 +19,24 @@ def verify_signature(body: bytes, header: str | None, secrets: list[str]) -> boo
 	return signature_matches(header.strip().lower(), [signature(body, s) for s in secrets])
 
 
+# Meta's hub.challenge is a number; it is echoed as the body, so only short plain tokens are
+# (never markup, never anything a browser could take for a page).
+CHALLENGE_MAX = 128
+_CHALLENGE = re.compile(rf"[A-Za-z0-9_-]{{1,{CHALLENGE_MAX}}}")
+
+
+def challenge_ok(challenge: str | None) -> bool:
+	return isinstance(challenge, str) and bool(_CHALLENGE.fullmatch(challenge))
+
+
 def verify_subscription(
 	mode: str | None, token: str | None, challenge: str | None, verify_tokens: list[str]
 ) -> str | None:
-	"""The challenge to echo when Meta's GET handshake carries one of our verify tokens, else None."""
-	if mode != "subscribe" or not token or challenge is None:
+	"""The challenge to echo when Meta's GET handshake carries one of our verify tokens, else None.
+
+	A challenge that is not a short run of letters, digits, ``-`` or ``_`` is never echoed.
+	"""
+	if mode != "subscribe" or not token or not challenge_ok(challenge):
 		return None
 	ok = False
 	for candidate in verify_tokens:

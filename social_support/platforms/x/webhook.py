@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import json
+import re
 from datetime import datetime, timezone
 
 from dateutil import parser as dtparser
@@ -29,7 +31,28 @@ def signature(body: bytes, consumer_secret: str) -> str:
 	return "sha256=" + base64.b64encode(hmac_sha256(consumer_secret, body)).decode()
 
 
+# X's CRC tokens are short base64 strings. The CRC answer is HMAC(consumer_secret, token): the
+# very signature a POST whose body is the token would carry. Answering only for tokens that
+# are base64/base64url characters and not JSON keeps it from signing anything we would accept
+# as a delivery (a delivery is a JSON object).
+CRC_TOKEN_MAX = 256
+_CRC_TOKEN = re.compile(rf"[A-Za-z0-9+/_=-]{{1,{CRC_TOKEN_MAX}}}")
+
+
+def crc_token_ok(token: str | None) -> bool:
+	"""Whether ``token`` is shaped like an X CRC token (bounded base64/base64url, never JSON)."""
+	if not isinstance(token, str) or not _CRC_TOKEN.fullmatch(token):
+		return False
+	try:
+		json.loads(token)
+	except ValueError:
+		return True
+	return False  # digits, true, false, null: JSON values are never signed
+
+
 def crc_response(crc_token: str, consumer_secret: str) -> dict:
+	if not crc_token_ok(crc_token):
+		raise ValueError("not a CRC token: only bounded base64 text that is not JSON is answered")
 	return {"response_token": signature(crc_token.encode(), consumer_secret)}
 
 
