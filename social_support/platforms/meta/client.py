@@ -33,22 +33,50 @@ from ..base import (
 	TransientError,
 	utc,
 )
+from ..hosts import origin
 from . import constants as c
 from .parse import latest_time
 
 
 class _RewritingSession(requests.Session):
+	"""Sends every call to the channel's base URL, and only there: the token rides on each request.
+
+	A URL on any other origin is refused before anything is sent, and redirects are never
+	followed (requests would follow them by default, resending a POST body, and with it the
+	access token, on 307/308).
+	"""
+
 	def __init__(self, base_url: str | None):
 		super().__init__()
 		self.base_url = (base_url or "").rstrip("/")
+		self.origin = origin(self.base_url or c.OFFICIAL_HOST)
 		self.last_response: requests.Response | None = None
 
 	def request(self, method, url, *args, **kwargs):
 		if self.base_url and url.startswith(c.OFFICIAL_HOST):
 			url = self.base_url + url[len(c.OFFICIAL_HOST) :]
+		if not self.on_origin(url):
+			raise PermissionDenied(
+				f"refused to send a Graph API call to {_host(url)}: not this channel's API host"
+			)
+		kwargs["allow_redirects"] = False
 		response = super().request(method, url, *args, **kwargs)
 		self.last_response = response
+		if response.is_redirect:
+			response.close()
+			raise PlatformError(
+				f"the Graph API answered with a redirect (HTTP {response.status_code}); it is not followed",
+				status=response.status_code,
+			)
 		return response
+
+	def on_origin(self, url: str) -> bool:
+		return self.origin is not None and origin(url) == self.origin
+
+
+def _host(url: str) -> str:
+	o = origin(url)
+	return o[1] if o else "an invalid address"
 
 
 def usage_of(response) -> RateLimit | None:
@@ -186,6 +214,11 @@ class MetaClient:
 			)
 			if last:
 				return
+			if not self.session.on_origin(next_url):
+				# paging links come from the answer: only the channel's own API host is asked for more
+				raise PermissionDenied(
+					f"the Graph API's next page is on {_host(next_url)}, not this channel's API host; not followed"
+				)
 			args = {k: v[-1] for k, v in parse_qs(urlsplit(next_url).query).items() if k != "access_token"}
 
 	# --- sending ---------------------------------------------------------------------------

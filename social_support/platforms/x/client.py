@@ -32,20 +32,45 @@ from ..base import (
 	SendResult,
 	TransientError,
 )
+from ..hosts import origin
 from . import constants as c
 
 
 class _RewritingSession(requests.Session):
+	"""Sends every call to the channel's base URL, and only there: the tokens ride on each request.
+
+	A URL on any other origin is refused before anything is sent, and redirects are never
+	followed (requests would follow them by default, resending a POST body on 307/308).
+	"""
+
 	def __init__(self, base_url: str | None, timeout: float):
 		super().__init__()
 		self.base_url = (base_url or "").rstrip("/")
 		self.timeout = timeout
+		self.origin = origin(self.base_url or c.OFFICIAL_HOST)
 
 	def request(self, method, url, *args, **kwargs):
 		if self.base_url and url.startswith(c.OFFICIAL_HOST):
 			url = self.base_url + url[len(c.OFFICIAL_HOST) :]
+		if self.origin is None or origin(url) != self.origin:
+			raise PermissionDenied(
+				f"refused to send an X API call to {_host(url)}: not this channel's API host"
+			)
 		kwargs.setdefault("timeout", self.timeout)
-		return super().request(method, url, *args, **kwargs)
+		kwargs["allow_redirects"] = False
+		response = super().request(method, url, *args, **kwargs)
+		if response.is_redirect:
+			response.close()
+			raise PlatformError(
+				f"the X API answered with a redirect (HTTP {response.status_code}); it is not followed",
+				status=response.status_code,
+			)
+		return response
+
+
+def _host(url: str) -> str:
+	o = origin(url)
+	return o[1] if o else "an invalid address"
 
 
 def rate_limit_of(response) -> RateLimit | None:
