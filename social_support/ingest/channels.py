@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import frappe
 from frappe import _
 from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from social_support.platforms import ChannelConfig, get_family
-from social_support.platforms.base import FACEBOOK, INSTAGRAM, X
+from social_support.platforms.base import FACEBOOK, INSTAGRAM, PermissionDenied, X
+from social_support.platforms.hosts import base_url_problem
 
 from .notify import notify, users_with_role
 
@@ -20,9 +23,20 @@ META_PLATFORMS = (FACEBOOK, INSTAGRAM)
 
 
 def channel_config(channel) -> ChannelConfig:
-	"""The pure-room config of a channel, secrets read from their Password fields."""
+	"""The pure-room config of a channel, secrets read from their Password fields.
+
+	Refuses (ApiHostRefused, before any secret is read) a channel whose API Base URL is not an
+	accepted host: the clients send the tokens there.
+	"""
 	if isinstance(channel, str):
 		channel = frappe.get_cached_doc("Social Channel", channel)
+	problem = api_base_url_problem(channel.api_base_url, channel.platform)
+	if problem:
+		raise ApiHostRefused(
+			_(
+				"Channel {0}: the API Base URL is not accepted ({1}); a System Manager must correct it."
+			).format(channel.name, problem)
+		)
 	creds = {}
 	for field in SECRET_FIELDS.get(channel.platform, ()):
 		value = channel.get_password(field, raise_exception=False)
@@ -38,30 +52,43 @@ def channel_config(channel) -> ChannelConfig:
 	)
 
 
+class ApiHostRefused(PermissionDenied, frappe.ValidationError):
+	"""The channel's API Base URL is not an accepted host (saved before the rule, or the site
+	config changed since): nothing is sent. A platform error to the senders and pollers, a
+	validation error (417) to a request."""
+
+
+def allow_any_api_host() -> bool:
+	"""Site config ``social_support_allow_any_api_host``: API Base URLs on any host (proxies, gateways)."""
+	return bool(frappe.conf.get("social_support_allow_any_api_host"))
+
+
+def api_base_url_problem(url: str | None, platform: str) -> str | None:
+	"""Why a channel may not use ``url`` as its API Base URL (blank = the official host: fine)."""
+	url = (url or "").strip()
+	if not url:
+		return None
+	return base_url_problem(url, platform, allow_any_host=allow_any_api_host())
+
+
 def listening_terms(channel) -> list[str]:
 	return [t.strip() for t in (channel.listening_terms or "").splitlines() if t.strip()]
 
 
-def channels_for_accounts(platforms: tuple[str, ...], account_ids: list[str]) -> dict[str, list[str]]:
-	"""Enabled channels per account id (several channels may share an account on purpose)."""
-	if not account_ids:
-		return {}
-	rows = frappe.get_all(
-		"Social Channel",
-		filters={"platform": ("in", platforms), "account_id": ("in", account_ids), "enabled": 1},
-		fields=["name", "account_id"],
-		order_by="creation asc",
-	)
-	found: dict[str, list[str]] = {}
-	for r in rows:
-		found.setdefault(r.account_id, []).append(r.name)
-	return found
+class ChannelSecret(NamedTuple):
+	"""One enabled channel and the value of one of its secrets (a webhook signing key, a verify token)."""
+
+	channel: str
+	platform: str
+	account_id: str
+	secret: str
 
 
 # Decrypting every channel's secret on each webhook request costs a query and a decryption per
 # channel; web workers keep them in process memory instead (never in Redis or logs), keyed by a
-# version that every Social Channel save or delete bumps.
-_SECRETS: dict[tuple, list[str]] = {}
+# version that every Social Channel save or delete bumps. Each secret stays tied to its channel:
+# a delivery signed with one app's secret is routed only to the channels of that app.
+_SECRETS: dict[tuple, list[ChannelSecret]] = {}
 VERSION_KEY = "social_support:channel_version"
 
 
@@ -69,8 +96,10 @@ def bump_channel_version() -> None:
 	frappe.cache.set_value(VERSION_KEY, frappe.generate_hash(length=12))
 
 
-def secrets_of(platforms: tuple[str, ...], field: str, channels: list[str] | None = None) -> list[str]:
-	"""Every configured value of a secret over the given (or all enabled) channels of a family."""
+def channel_secrets(
+	platforms: tuple[str, ...], field: str, channels: list[str] | None = None
+) -> list[ChannelSecret]:
+	"""(channel, platform, account id, secret) of the given (or all) enabled channels, oldest first."""
 	version = frappe.cache.get_value(VERSION_KEY)
 	if version is None:
 		bump_channel_version()
@@ -83,16 +112,21 @@ def secrets_of(platforms: tuple[str, ...], field: str, channels: list[str] | Non
 	return _SECRETS[key]
 
 
-def _load_secrets(platforms: tuple[str, ...], field: str, channels: list[str] | None) -> list[str]:
+def _load_secrets(platforms: tuple[str, ...], field: str, channels: list[str] | None) -> list[ChannelSecret]:
 	filters = {"platform": ("in", platforms), "enabled": 1}
 	if channels is not None:
 		filters["name"] = ("in", channels or [""])
 	out = []
-	for name in frappe.get_all("Social Channel", filters=filters, pluck="name"):
-		doc = frappe.get_cached_doc("Social Channel", name)
+	for row in frappe.get_all(
+		"Social Channel",
+		filters=filters,
+		fields=["name", "platform", "account_id"],
+		order_by="creation asc",
+	):
+		doc = frappe.get_cached_doc("Social Channel", row.name)
 		value = doc.get_password(field, raise_exception=False)
-		if value and value not in out:
-			out.append(value)
+		if value:
+			out.append(ChannelSecret(row.name, row.platform, (row.account_id or "").strip(), value))
 	return out
 
 
