@@ -1,9 +1,10 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, get_url
+from frappe.utils import cint, escape_html, get_url
+from frappe.utils.password import get_decrypted_password
 
-from social_support.ingest.channels import SECRET_FIELDS, bump_channel_version
+from social_support.ingest.channels import SECRET_FIELDS, api_base_url_problem, bump_channel_version
 
 WEBHOOK_METHOD = {
 	"X": "social_support.api.webhooks.x",
@@ -22,8 +23,8 @@ class SocialChannel(Document):
 		self.account_id = (self.account_id or "").strip()
 		self.account_handle = (self.account_handle or "").strip().lstrip("@") or None
 		self.api_base_url = (self.api_base_url or "").strip().rstrip("/") or None
-		if self.api_base_url and not self.api_base_url.startswith(("http://", "https://")):
-			frappe.throw(_("API Base URL must start with http:// or https://"))
+		self._check_api_base_url()
+		self._check_posting_role()
 		if cint(self.poll_interval_minutes) < 0:
 			frappe.throw(_("Poll interval cannot be negative."))
 		if self.platform == "X" and not self.account_id.isdigit():
@@ -38,6 +39,7 @@ class SocialChannel(Document):
 			self.status = "Disabled"
 		elif self.status == "Disabled":
 			self.status = "Active"
+		self._check_one_channel_per_account()
 
 	def on_update(self):
 		bump_channel_version()
@@ -48,8 +50,102 @@ class SocialChannel(Document):
 		frappe.db.delete("Social Poll Cursor", {"channel": self.name})
 
 	def _secrets_changed(self) -> bool:
-		for field in SECRET_FIELDS.get(self.platform, ()):
-			value = self.get(field)
-			if value and set(value) != {"*"}:
-				return True
-		return False
+		return any(self._entered(field) for field in SECRET_FIELDS.get(self.platform, ()))
+
+	def _entered(self, field: str) -> bool:
+		"""A secret typed in with this save (a stored one reads back as asterisks)."""
+		value = self.get(field)
+		return bool(value) and set(value) != {"*"}
+
+	# --- who may point the tokens where ---------------------------------------------------------
+	def _check_api_base_url(self):
+		"""The API Base URL is where every token of the channel is sent.
+
+		Only System Managers set or change it; only the platforms' official hosts or this machine
+		(the sandbox) unless the site allows any host; and a change on an existing channel needs
+		every stored secret typed in again in the same save, so secrets saved for one host never
+		go to another without someone who knows them saying so.
+		"""
+		before = self.get_doc_before_save()
+		old = (before.api_base_url or None) if before else None
+		if self.api_base_url == old:
+			return
+		if not _is_system_manager():
+			frappe.throw(
+				_(
+					"Only a System Manager may set or change the API Base URL: the channel's tokens are sent to that address."
+				),
+				frappe.PermissionError,
+				title=_("Not permitted"),
+			)
+		problem = api_base_url_problem(self.api_base_url, self.platform)
+		if problem:
+			frappe.throw(
+				_("API Base URL {0} is not accepted: {1}.").format(
+					frappe.bold(escape_html(self.api_base_url)), escape_html(problem)
+				)
+				+ " "
+				+ _(
+					"Use the platform's official host, or this machine for the sandbox; a site that needs another host sets social_support_allow_any_api_host in its site config."
+				),
+				title=_("API Base URL not accepted"),
+			)
+		if before is None:
+			return
+		fields = dict.fromkeys(SECRET_FIELDS.get(before.platform, ()) + SECRET_FIELDS.get(self.platform, ()))
+		missing = [
+			self.meta.get_label(f)
+			for f in fields
+			if not self._entered(f)
+			and get_decrypted_password(self.doctype, self.name, f, raise_exception=False)
+		]
+		if missing:
+			frappe.throw(
+				_(
+					"Changing the API Base URL sends this channel's secrets to another host. Enter every secret again in the same save: {0}."
+				).format(", ".join(_(label) for label in missing)),
+				title=_("Enter the secrets again"),
+			)
+
+	def _check_posting_role(self):
+		"""Who may reply from this channel is for Social Managers to decide, through any door."""
+		if not self.has_value_changed("posting_role"):
+			return
+		if self.is_new() and self.posting_role == self.meta.get_field("posting_role").default:
+			return
+		if not _has_any_role("Social Manager", "System Manager"):
+			frappe.throw(
+				_("Only a Social Manager or System Manager may change the Posting Role of a channel."),
+				frappe.PermissionError,
+				title=_("Not permitted"),
+			)
+
+	def _check_one_channel_per_account(self):
+		"""One enabled channel per platform and account: two would each open a ticket per message."""
+		if not self.enabled or not self.account_id:
+			return
+		other = frappe.db.get_value(
+			"Social Channel",
+			{
+				"platform": self.platform,
+				"account_id": self.account_id,
+				"enabled": 1,
+				"name": ("!=", self.name or ""),
+			},
+			"name",
+		)
+		if other:
+			frappe.throw(
+				_(
+					"Channel {0} already connects {1} account {2}. An account is connected by one enabled channel (two would turn every message into two tickets): edit {0}, or disable it before enabling this one."
+				).format(frappe.bold(escape_html(other)), self.platform, escape_html(self.account_id)),
+				title=_("Account already connected"),
+			)
+
+
+def _has_any_role(*roles: str) -> bool:
+	return frappe.session.user == "Administrator" or bool(set(roles) & set(frappe.get_roles()))
+
+
+def _is_system_manager() -> bool:
+	return _has_any_role("System Manager")
