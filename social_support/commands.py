@@ -36,9 +36,33 @@ LINES = [
 ]
 
 
+SANDBOX_FLAG = "social_support_allow_sandbox"
+
+
+def sandbox_refusal() -> str | None:
+	"""Why the sandbox may not run on the connected site, or None when it may.
+
+	The demo channels are enabled and signed with secrets printed in this repository: anyone
+	could sign webhooks for them. So only a developer-mode site, or one whose config says so.
+	"""
+	import frappe
+
+	if frappe.conf.get("developer_mode") or frappe.conf.get(SANDBOX_FLAG):
+		return None
+	return (
+		f"social-sandbox refused on {frappe.local.site}: it writes public demo secrets into enabled "
+		"channels, so anyone who has read this app's source could sign webhooks for them. It runs "
+		f"only on a site in developer mode or with {SANDBOX_FLAG} set in its site config "
+		f"(bench --site {frappe.local.site} set-config {SANDBOX_FLAG} 1). Never on a production site."
+	)
+
+
 def _demo_channels(url: str) -> dict[str, str]:
 	import frappe
 
+	refusal = sandbox_refusal()
+	if refusal:
+		raise click.ClickException(refusal)
 	wanted = {
 		"Sandbox X": {
 			"platform": "X",
@@ -146,6 +170,9 @@ def social_sandbox(context, host, port, webhook_url, every, messages, seed, exit
 	frappe.init(site=site)
 	frappe.connect()
 	try:
+		refusal = sandbox_refusal()
+		if refusal:
+			raise click.ClickException(refusal)
 		sb = Sandbox(host, port).start()
 		channels = _demo_channels(sb.url)
 		if webhook_url:
