@@ -33,11 +33,21 @@ def make_channel(
 	poll: int = 0,
 	webhooks: int = 1,
 	name: str | None = None,
+	secret: str | None = None,
 	**extra,
 ):
+	"""A fresh enabled channel (``secret``: its consumer/app secret, else the suite's shared one).
+
+	An account is connected by one enabled channel, so an enabled channel of an earlier test for
+	the same platform and account is disabled first (the newest test channel is the live one).
+	"""
 	name = name or f"Test {platform} {account_id}"
 	if frappe.db.exists("Social Channel", name):
 		frappe.delete_doc("Social Channel", name, force=True, ignore_permissions=True)
+	for earlier in frappe.get_all(
+		"Social Channel", filters={"platform": platform, "account_id": account_id, "enabled": 1}, pluck="name"
+	):
+		frappe.db.set_value("Social Channel", earlier, {"enabled": 0, "status": "Disabled"})
 	doc = frappe.get_doc(
 		{
 			"doctype": "Social Channel",
@@ -56,14 +66,16 @@ def make_channel(
 		doc.update(
 			{
 				"consumer_key": "ck",
-				"consumer_secret": X_SECRET,
+				"consumer_secret": secret or X_SECRET,
 				"access_token": f"{account_id}-token",
 				"access_token_secret": "ats",
 				"bearer_token": "bearer",
 			}
 		)
 	else:
-		doc.update({"app_secret": META_SECRET, "verify_token": VERIFY_TOKEN, "access_token": "page-token"})
+		doc.update(
+			{"app_secret": secret or META_SECRET, "verify_token": VERIFY_TOKEN, "access_token": "page-token"}
+		)
 	doc.insert(ignore_permissions=True)
 	frappe.db.commit()
 	return doc
@@ -84,8 +96,12 @@ def request(
 	data: bytes | None = None,
 	headers: dict | None = None,
 	query: dict | None = None,
+	environ: dict | None = None,
 ):
-	"""A real HTTP request through Frappe's WSGI app, in its own thread (own DB connection, own commit)."""
+	"""A real HTTP request through Frappe's WSGI app, in its own thread (own DB connection, own commit).
+
+	``environ``: WSGI variables of the request, e.g. ``{"REMOTE_ADDR": "203.0.113.9"}`` for the peer.
+	"""
 	client = get_test_client()
 	site = frappe.local.site
 	out = {}
@@ -98,6 +114,7 @@ def request(
 				data=data,
 				headers={"Content-Type": "application/json", **(headers or {})},
 				query_string=query,
+				environ_base=environ,
 			)
 
 	frappe.db.commit()  # let the request's own connection see what this test wrote
@@ -155,3 +172,26 @@ def communications(issue: str):
 		fields=["name", "sent_or_received", "communication_medium", "content", "sender"],
 		order_by="creation asc",
 	)
+
+
+def api_user(email: str, *roles: str) -> str:
+	"""A (re)created enabled user with these roles and an API key; returns the Authorization header value."""
+	if frappe.db.exists("User", email):
+		frappe.delete_doc("User", email, force=True, ignore_permissions=True)
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": email.split("@")[0],
+			"send_welcome_email": 0,
+			"user_type": "System User",
+			"roles": [{"role": r} for r in roles],
+		}
+	)
+	user.insert(ignore_permissions=True)
+	secret = frappe.generate_hash(length=15)
+	user.api_key = frappe.generate_hash(length=15)
+	user.api_secret = secret
+	user.save(ignore_permissions=True)
+	frappe.db.commit()
+	return f"token {user.api_key}:{secret}"
