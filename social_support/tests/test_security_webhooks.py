@@ -577,6 +577,25 @@ class TestChannelSettingsDoors(TrustCase):
 				)
 				self.assertEqual(r.status_code, 403, (method, auth and auth[:12]))
 
+	def test_inbound_events_cannot_be_rewritten(self):
+		from social_support.ingest.events import store_event
+
+		name = store_event(
+			source="Webhook", platform="X", payload="{}", account_ids=[self.accounts[0]], status="Ignored"
+		)
+		frappe.db.commit()
+		for auth in (self.manager, self.sysman):
+			r = request(
+				"PUT",
+				f"/api/resource/Social Inbound Event/{name}",
+				data=json.dumps({"payload": '{"for_user_id": "1"}', "status": "Queued"}).encode(),
+				headers={"Authorization": auth},
+			)
+			self.assertEqual(r.status_code, 403)
+		self.assertEqual(
+			frappe.db.get_value("Social Inbound Event", name, ["payload", "status"]), ("{}", "Ignored")
+		)
+
 	def test_inbound_events_are_not_for_agents_or_guests(self):
 		for auth in (self.agent, self.approver, None):
 			headers = {"Authorization": auth} if auth else {}
