@@ -25,6 +25,7 @@ from social_support.platforms.x import crc_response
 from .utils import (
 	META_SECRET,
 	VERIFY_TOKEN,
+	X_SECRET,
 	api_user,
 	make_channel,
 	meta_signature,
@@ -576,6 +577,26 @@ class TestChannelSettingsDoors(TrustCase):
 					headers={"Authorization": auth} if auth else {},
 				)
 				self.assertEqual(r.status_code, 403, (method, auth and auth[:12]))
+		for auth in (self.agent, self.approver, None):
+			r = request(
+				"POST",
+				"/api/method/social_support.api.channel.retry_events",
+				data=json.dumps({"names": "x"}).encode(),
+				headers={"Authorization": auth} if auth else {},
+			)
+			self.assertEqual(r.status_code, 403)
+
+	def test_readers_never_see_secrets(self):
+		for auth in (self.agent, self.approver, self.manager):
+			r = request(
+				"GET", f"/api/resource/Social Channel/{quote(self.x.name)}", headers={"Authorization": auth}
+			)
+			self.assertEqual(r.status_code, 200)
+			text = r.get_data(as_text=True)
+			# whichever secrets the channel holds now (another test may have entered new ones)
+			for secret in (X_SECRET, f"{self.x.account_id}-token", "bearer", "ats", *X_SECRETS.values()):
+				self.assertNotIn(f'"{secret}"', text)
+			self.assertIn('"consumer_secret"', text)  # the field is there, masked
 
 	def test_inbound_events_cannot_be_rewritten(self):
 		from social_support.ingest.events import store_event
