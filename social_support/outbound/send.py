@@ -15,7 +15,7 @@ from frappe.utils import add_to_date, cint, now_datetime
 from social_support.ingest import channels as ch
 from social_support.ingest.notify import notify
 from social_support.ingest.pipeline import message_key
-from social_support.ingest.text import to_html
+from social_support.ingest.text import clean_text, to_html
 from social_support.platforms import make_client
 from social_support.platforms.base import AuthError, PlatformError, RateLimited, TransientError
 from social_support.platforms.limits import DM, PRIVATE, PUBLIC
@@ -173,7 +173,7 @@ def _mark_sent(reply, external_id: str) -> str:
 				"external_id": external_id,
 				"message_key": key,
 				"posted_on": now_datetime(),
-				"text": reply.final_text,
+				"text": clean_text(reply.final_text),
 				"thread_key": issue.social_thread_key,
 				"parent_external_id": reply.target_id if reply.mode == PUBLIC else None,
 				"reference_doctype": adapter.doctype,
