@@ -1,5 +1,6 @@
 """Outside values at the boundary (platforms/base.py): text, ids, handles, links, media, secrets."""
 
+import json
 from datetime import datetime, timezone
 
 import pytest
@@ -17,6 +18,8 @@ from social_support.platforms.base import (
 	clean_permalink,
 	clean_text,
 	facebook_permalink,
+	redact_payload,
+	redact_secrets,
 	valid_message_id,
 	valid_object_id,
 	valid_user_id,
@@ -288,3 +291,50 @@ def test_handles_from_parsers_match_the_platform_pattern():
 		],
 	}
 	assert meta_webhook(ig, "2001")[0].author.handle is None
+
+
+# --- secrets ---------------------------------------------------------------------------------------------
+GRAPH_PAGE = {
+	"data": [{"id": "1001_1", "message": "my password: 'hunter2' AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}],
+	"paging": {
+		"cursors": {"before": "QVFIUmx", "after": "QVFIUkx"},
+		"next": "https://graph.facebook.com/v19.0/1001/feed?access_token=EAAGm0PX4ZCpsBAKZBZCx&limit=25"
+		"&after=QVFIUkx&appsecret_proof=9f86d081884c7d65",
+		"previous": "https://graph.facebook.com/v19.0/1001/feed?access_token=page-token&before=QVFIUmx",
+	},
+}
+
+
+def test_graph_pages_are_stored_without_tokens_and_with_the_customers_words():
+	stored = redact_payload(json.dumps(GRAPH_PAGE))
+	data = json.loads(stored)
+	assert "EAAGm0PX4ZCpsBAKZBZCx" not in stored and "9f86d081884c7d65" not in stored
+	assert "page-token" not in stored
+	assert data["paging"]["next"].startswith(
+		"https://graph.facebook.com/v19.0/1001/feed?access_token=REDACTED&"
+	)
+	assert "after=QVFIUkx" in data["paging"]["next"]  # the cursor is not a secret
+	assert data["data"][0]["message"] == GRAPH_PAGE["data"][0]["message"]  # customer text untouched
+
+
+def test_x_pages_keep_their_pagination_token_and_lose_known_secrets():
+	page = {"data": [{"id": "1", "text": "hi"}], "meta": {"next_token": "b26v89c19zqg8o3fpzhk"}}
+	raw = json.dumps(page)
+	assert redact_payload(raw) == raw  # nothing to redact: byte for byte
+	bearer = "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F"
+	leaked = json.dumps({"errors": [{"detail": f"bad header Bearer {bearer}"}]})
+	assert bearer not in redact_payload(leaked, known=[bearer])
+
+
+def test_free_text_redaction_for_errors_and_tracebacks():
+	tb = (
+		"requests.exceptions.ConnectionError: HTTPSConnectionPool(host='graph.facebook.com'): "
+		"Max retries exceeded with url: /v19.0/1001/feed?fields=id&access_token=EAAGm0PX4ZCpsBAKZBZCxYZ123 "
+		"{'access_token': 'abc\\/def'} Authorization: Bearer AAAAAAAAAAAAAAAAAAAAAxyz%3Dabc "
+		'OAuth oauth_consumer_key="ck", oauth_token="99-abcdef", oauth_signature="s%3D"'
+	)
+	out = redact_secrets(tb)
+	for secret in ("EAAGm0PX4ZCpsBAKZBZCxYZ123", "abc\\/def", "xyz%3Dabc", "99-abcdef", "s%3D"):
+		assert secret not in out, secret
+	assert 'oauth_consumer_key="ck"' in out and "fields=id" in out
+	assert redact_secrets(None) is None and redact_secrets("no secrets here") == "no secrets here"

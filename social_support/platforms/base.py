@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
@@ -454,3 +455,94 @@ def clean_author(platform: str, author: Author) -> Author:
 
 def _object_or_none(platform: str, value: Any) -> str | None:
 	return _str_id(value) if valid_object_id(platform, value) else None
+
+
+# --- secrets in stored text ----------------------------------------------------------------------
+# Graph API ``paging.next`` links carry ``access_token=`` (and sometimes ``appsecret_proof=``);
+# raw pages are stored on Social Inbound Event, readable by Social Managers and in every backup.
+REDACTED = "REDACTED"
+MIN_KNOWN_SECRET = 16  # shorter "secrets" (test values, verify tokens) would hit ordinary words
+# names of values that are secrets; pagination cursors (next_token, pagination_token) are not
+_SECRET_NAME = (
+	r"(?:[A-Za-z0-9_]*(?:access_?token|refresh_?token|auth_?token|id_?token|session_?token|bearer"
+	r"|secret|password|passwd|appsecret_proof|signature|api_?key)[A-Za-z0-9_]*"
+	r"|token|oauth_token|key|sig|proof)"
+)
+_SECRET_KEY = re.compile(_SECRET_NAME, re.IGNORECASE)
+# ?name=value / &name=value in a URL (also as \u0026 or &amp; inside JSON or HTML)
+_SECRET_QUERY = re.compile(
+	r"(?i)((?:[?&;]|\\u0026|&amp;)" + _SECRET_NAME + r"=)([^&\s\"'#\\<>]+)",
+)
+# "name": "value" in JSON, name="value" in an OAuth header, 'name': 'value' in a repr
+_SECRET_PAIR = re.compile(
+	r"(?i)((?<![A-Za-z0-9_])[\"']?" + _SECRET_NAME + r"[\"']?\s*[:=]\s*[\"'])((?:[^\"'\\\s]|\\.)+)([\"'])",
+)
+# an Authorization header's credentials (token68), not an OAuth header's first name=value pair
+_AUTH_HEADER = re.compile(
+	r"(?i)\b(Bearer|OAuth)(\s+)(?!REDACTED)[A-Za-z0-9._~+/%-]{8,}=*(?![A-Za-z0-9._~+/=%\"-])"
+)
+# token shapes that are secrets wherever they appear in logs: Meta user/page tokens, Instagram
+# tokens, X app bearer tokens
+_TOKEN_SHAPES = re.compile(r"\b(?:EAA[A-Za-z0-9]{20,}|IG(?:QV|AA)[A-Za-z0-9_-]{20,}|A{12,}[A-Za-z0-9%]{20,})")
+_LINK = re.compile(r"^\s*https?://", re.IGNORECASE)
+
+
+def _redact_known(text: str, known) -> str:
+	for secret in known or ():
+		if secret and len(secret) >= MIN_KNOWN_SECRET:
+			text = text.replace(secret, REDACTED)
+	return text
+
+
+def redact_secrets(text: str | None, known: list[str] | tuple[str, ...] = ()) -> str | None:
+	"""Free text (an error, a traceback, a log line) with tokens replaced by REDACTED.
+
+	``known``: secret values to redact wherever they appear (a channel's own credentials).
+	"""
+	if not text:
+		return text
+	text = _redact_known(text, known)
+	text = _SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
+	text = _SECRET_PAIR.sub(
+		lambda m: m.group(0) if m.group(2) == REDACTED else m.group(1) + REDACTED + m.group(3), text
+	)
+	text = _AUTH_HEADER.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
+	return _TOKEN_SHAPES.sub(REDACTED, text)
+
+
+def redact_payload(payload: str | None, known: list[str] | tuple[str, ...] = ()) -> str | None:
+	"""A stored JSON payload without secrets, customer words untouched.
+
+	Values under secret-named keys and token-like query parameters of links are replaced (and
+	``known`` secrets anywhere); what customers wrote is left alone, so a message that says
+	"password" or shouts "AAAAAAAA..." reaches the agent as written. A payload with nothing to
+	redact is returned byte for byte. Not JSON: treated as free text.
+	"""
+	if not payload:
+		return payload
+	try:
+		data = json.loads(payload)
+	except ValueError:
+		return redact_secrets(payload, known)
+	changed = [False]
+
+	def walk(value, key=None):
+		if isinstance(value, dict):
+			return {k: walk(v, k) for k, v in value.items()}
+		if isinstance(value, list):
+			return [walk(v, key) for v in value]
+		if not isinstance(value, str):
+			return value
+		if isinstance(key, str) and _SECRET_KEY.fullmatch(key) and value:
+			new = REDACTED
+		elif _LINK.match(value) and not any(clean_media_url(p, value) for p in PLATFORMS):
+			# (media links keep their CDN signature: the attachment needs it to be seen)
+			new = _SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, _redact_known(value, known))
+		else:
+			new = _redact_known(value, known)
+		if new != value:
+			changed[0] = True
+		return new
+
+	cleaned = walk(data)
+	return json.dumps(cleaned, ensure_ascii=False) if changed[0] else payload
