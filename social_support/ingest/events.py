@@ -14,7 +14,7 @@ import frappe
 from frappe.utils import add_to_date, cint, now_datetime
 
 from social_support.platforms import get_family
-from social_support.platforms.base import redact_payload, redact_secrets
+from social_support.platforms.base import clean_text, redact_payload, redact_secrets
 
 from .pipeline import DUPLICATE, NEW, SKIPPED, UPDATED, Context, process_item
 
@@ -50,8 +50,10 @@ def store_event(
 			"status": status,
 			"received_on": now_datetime(),
 			"attempts": 0,
-			"account_ids": ", ".join(account_ids or [])[:140] or None,
-			"summary": redact_secrets(summary, known_secrets),
+			# ids and the summary come from the payload and live in fields the desk renders as HTML
+			"account_ids": clean_text(", ".join(account_ids or []), single_line=True) or None,
+			"summary": clean_text(redact_secrets(summary, known_secrets), single_line=True, limit=1000)
+			or None,
 		}
 	)
 	doc.flags.ignore_permissions = True
