@@ -45,6 +45,7 @@ from .constants import (
 from .gate import enqueue_send, note
 
 MAX_ATTEMPTS = 6
+STALE_MINUTES = 5  # a claim older than this without an answer: its worker is gone
 FIND_MODE = {PUBLIC: "public", DM: "dm", PRIVATE: "private", POST: "post"}
 FIELDS = [
 	"name",
@@ -105,11 +106,26 @@ def send_reply(name: str, client=None) -> str:
 
 
 def _claim(reply) -> bool:
-	"""Compare-and-set: only the worker that moves the row from what it read gets to send."""
+	"""Compare-and-set: only the worker that moves the row from what it read gets to send.
+
+	A Sending row is taken over only when it waits for a retry (``next_attempt_on``) or its claim is
+	stale (the worker vanished): a send still in flight is never doubled by a second worker.
+	"""
+	now = now_datetime()
 	frappe.db.sql(
-		"""update `tabSocial Reply` set status=%s, attempts=%s, next_attempt_on=null, modified=%s
-		where name=%s and status=%s and ifnull(attempts, 0)=%s""",
-		(SENDING, cint(reply.attempts) + 1, now_datetime(), reply.name, reply.status, cint(reply.attempts)),
+		"""update `tabSocial Reply` set status=%(sending)s, attempts=%(next)s, next_attempt_on=null, modified=%(now)s
+		where name=%(name)s and status=%(status)s and ifnull(attempts, 0)=%(attempts)s
+			and (status=%(approved)s or next_attempt_on is not null or modified < %(stale)s)""",
+		{
+			"sending": SENDING,
+			"next": cint(reply.attempts) + 1,
+			"now": now,
+			"name": reply.name,
+			"status": reply.status,
+			"attempts": cint(reply.attempts),
+			"approved": APPROVED,
+			"stale": add_to_date(now, minutes=-STALE_MINUTES),
+		},
 	)
 	claimed = frappe.db._cursor.rowcount == 1
 	frappe.db.commit()
@@ -293,7 +309,7 @@ def _gesture_done(reply) -> None:
 def retry_due() -> None:
 	"""Scheduler: replies waiting for a retry, and Sending ones whose worker vanished."""
 	now = now_datetime()
-	stale = add_to_date(now, minutes=-5)
+	stale = add_to_date(now, minutes=-STALE_MINUTES)
 	for r in frappe.get_all(
 		"Social Reply",
 		filters={"status": ("in", SENDABLE)},
