@@ -301,7 +301,9 @@ class TestAtMostOnce(GateCase):
 		shown = self.sandbox.x.sent_tweets()[-1]["text"]
 		self.assertIn("&amp;", shown)
 		self.assertIn("https://t.co/", shown)
-		self.assertEqual(send_reply(r["name"]), "Sent")  # found, not posted again
+		self.assertEqual(
+			send_reply(r["name"]), "Sent", frappe.db.get_value("Social Reply", r["name"], "error")
+		)  # found, not posted again
 		self.assertEqual(len(self.sandbox.x.sent_tweets()), 1)
 		self.assertEqual(
 			frappe.db.get_value("Social Reply", r["name"], "external_id"),
