@@ -245,6 +245,7 @@ def create(
 			"incident": incident,
 		}
 	)
+	reply.flags.social_internal = True
 	reply.insert(ignore_permissions=True)
 	if tiers:
 		_notify_approvers(reply)

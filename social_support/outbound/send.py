@@ -21,6 +21,7 @@ from social_support.platforms.base import AuthError, PlatformError, RateLimited,
 from social_support.platforms.limits import DM, PRIVATE, PUBLIC
 from social_support.tickets import get_adapter
 
+from .approval import NotSendable, assert_sendable
 from .replies import APPROVED, FAILED, SENDING, SENT
 
 MAX_ATTEMPTS = 6
@@ -49,6 +50,10 @@ def send_reply(name: str, client=None) -> str:
 	)
 	if not reply or reply.status not in (APPROVED, SENDING):
 		return reply.status if reply else "missing"
+	try:
+		assert_sendable(name)  # the approval record, again, right before any platform call
+	except NotSendable as e:
+		return _fail(reply, str(e))
 	channel = frappe.get_doc("Social Channel", reply.channel)
 	if channel.needs_reauthorization:
 		return _fail(

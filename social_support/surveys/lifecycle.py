@@ -465,7 +465,9 @@ def follow_up_due(now=None) -> list[str]:
 				"status": APPROVED,
 				"author": "Administrator",
 			}
-		).insert(ignore_permissions=True)
+		)
+		reply.flags.social_internal = True  # the app's own reply: the Social Reply controller lets it in
+		reply.insert(ignore_permissions=True)
 		frappe.db.set_value("Issue", t.name, "social_followup_sent_on", now, update_modified=False)
 		frappe.get_doc("Issue", t.name).add_comment(
 			"Info", _("Follow-up queued: {0}").format(frappe.utils.escape_html(text))
