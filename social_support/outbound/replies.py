@@ -29,6 +29,7 @@ PENDING, APPROVED, SENDING, SENT, FAILED, REJECTED = (
 )
 TRAINEE_ROLE = "Social Trainee"
 ALWAYS_MAY_POST = ("Social Manager", "System Manager")
+DEFAULT_POSTING_ROLES = ("Social Agent", "Social Approver")
 
 
 def ticket_context(ticket: str) -> dict:
@@ -52,11 +53,12 @@ def ticket_context(ticket: str) -> dict:
 
 
 def can_post(channel: str, user: str | None = None) -> bool:
+	"""The channel's Posting Role; without one, Social Agents and Social Approvers (approvers are agents too)."""
 	roles = set(frappe.get_roles(user))
 	if roles & set(ALWAYS_MAY_POST):
 		return True
-	role = frappe.db.get_value("Social Channel", channel, "posting_role") or "Social Agent"
-	return role in roles
+	role = frappe.db.get_value("Social Channel", channel, "posting_role")
+	return role in roles if role else bool(roles & set(DEFAULT_POSTING_ROLES))
 
 
 def _latest_inbound(ticket: str, kind: str | None = None):
@@ -261,77 +263,15 @@ def create(
 
 
 def approve(name: str, text: str | None = None) -> dict:
-	frappe.only_for(("Social Approver", "Social Manager", "System Manager"))
-	reply = frappe.get_doc("Social Reply", name)
-	if reply.status != PENDING:
-		frappe.throw(_("Reply {0} is {1}, not waiting for approval.").format(name, reply.status))
-	if reply.author == frappe.session.user and "System Manager" not in frappe.get_roles():
-		frappe.throw(_("A reply cannot be approved by its own author."), frappe.PermissionError)
-	if text is not None and text.strip() != reply.text:
-		handle = (
-			frappe.db.get_value("Social Message", reply.in_reply_to, "author_handle")
-			if reply.in_reply_to
-			else None
-		)
-		settings = frappe.get_cached_doc("Social Support Settings")
-		body, final, warnings = compose(
-			text,
-			platform=reply.platform,
-			mode=reply.mode,
-			handle=handle,
-			author=reply.author,
-			settings=settings,
-		)
-		reply.text, reply.final_text = body, final
-		reply.warnings = "\n".join(warnings) or None
-	reply.approvals_done = cint(reply.approvals_done) + 1
-	reply.approved_by = "\n".join(
-		filter(None, [reply.approved_by, f"{frappe.session.user} ({now_datetime()})"])
-	)
-	if reply.approvals_done >= cint(reply.approvals_needed):
-		reply.status = APPROVED
-	reply.save(
-		ignore_permissions=True, ignore_version=False
-	)  # the audit trail is the point: keep it in tests too
-	_comment(
-		reply,
-		_("Reply approved ({0}/{1}) by {2}").format(
-			reply.approvals_done, reply.approvals_needed, frappe.session.user
-		),
-	)
-	if reply.status == APPROVED:
-		enqueue_send(reply.name)
-	else:
-		_notify_approvers(reply)
-	return {"name": reply.name, "status": reply.status, "approvals_done": reply.approvals_done}
+	from .approval import approve as _approve
+
+	return _approve(name, text)
 
 
 def reject(name: str, reason: str) -> dict:
-	frappe.only_for(("Social Approver", "Social Manager", "System Manager"))
-	if not (reason or "").strip():
-		frappe.throw(_("Say why the reply is rejected, so the agent can revise it."))
-	reply = frappe.get_doc("Social Reply", name)
-	if reply.status != PENDING:
-		frappe.throw(_("Reply {0} is {1}, not waiting for approval.").format(name, reply.status))
-	reply.status = REJECTED
-	reply.rejection_reason = reason.strip()
-	reply.save(
-		ignore_permissions=True, ignore_version=False
-	)  # the audit trail is the point: keep it in tests too
-	_comment(
-		reply,
-		_("Reply rejected by {0}: {1}").format(frappe.session.user, frappe.utils.escape_html(reason.strip())),
-	)
-	from social_support.ingest.notify import notify
+	from .approval import reject as _reject
 
-	notify(
-		[reply.author],
-		_("Your reply on {0} was rejected").format(reply.reference_name),
-		frappe.utils.escape_html(reason.strip()),
-		document_type="Social Reply",
-		document_name=reply.name,
-	)
-	return {"name": reply.name, "status": reply.status}
+	return _reject(name, reason)
 
 
 def _comment(reply, text: str) -> None:
