@@ -50,7 +50,9 @@ def _message_and_client(message: str):
 	if msg.direction != "Inbound":
 		frappe.throw(_("Only customer messages can be liked, reposted or hidden."))
 	if msg.reference_name:
-		frappe.get_doc(msg.reference_doctype, msg.reference_name).check_permission("read")
+		frappe.get_doc(msg.reference_doctype, msg.reference_name).check_permission("write")
+	else:
+		msg.check_permission("read")  # a logged message in the Social Inbox, on no ticket yet
 	if not replies.can_post(msg.channel):
 		frappe.throw(
 			_("You are not allowed to act from channel {0}.").format(msg.channel), frappe.PermissionError

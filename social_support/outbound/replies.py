@@ -205,7 +205,7 @@ def create(
 ) -> dict:
 	user = frappe.session.user
 	ticket = ticket_context(ticket_name)
-	frappe.get_doc("Issue", ticket_name).check_permission("read")
+	frappe.get_doc("Issue", ticket_name).check_permission("write")  # posting in its name changes the ticket
 	if not can_post(ticket.social_channel, user):
 		frappe.throw(
 			_("You are not allowed to post from channel {0}.").format(ticket.social_channel),
