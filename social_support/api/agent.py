@@ -90,14 +90,22 @@ def approve_replies(replies_: str | list[str] | None = None, names: str | list[s
 	"""Approve several pending replies at once (an incident's answers); each is checked and audited."""
 	import json
 
+	from social_support.outbound import approval
+
 	names = names or replies_
 	if isinstance(names, str):
 		names = json.loads(names) if names.strip().startswith("[") else [names]
+	if not isinstance(names, list) or len(names) > 500:
+		frappe.throw(frappe._("Pass a list of at most 500 replies."))
+	if set(approval.APPROVER_ROLES).isdisjoint(frappe.get_roles()):
+		frappe.throw(
+			frappe._("Only Social Approvers and Social Managers approve replies."), frappe.PermissionError
+		)
 	done, errors = [], {}
-	for name in names or []:
+	for name in dict.fromkeys(str(n) for n in names):  # a name given twice is one approval, not two tiers
 		try:
 			done.append(replies.approve(name))
-		except frappe.ValidationError as e:
+		except (frappe.ValidationError, frappe.PermissionError) as e:
 			errors[name] = str(e)
 			frappe.clear_messages()
 	return {"approved": done, "errors": errors}

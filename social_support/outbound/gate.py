@@ -62,6 +62,7 @@ from .constants import (
 
 TRAINEE_ROLE = "Social Trainee"
 ALWAYS_MAY_POST = ("Social Manager", "System Manager")
+DEFAULT_POSTING_ROLES = ("Social Agent", "Social Approver")
 APP_AUTHOR = "Administrator"  # automatic messages: the app speaks, not a person
 HIDE_INTENTS = ("spam", "troll")
 SEND_AT_ONCE = (INCIDENT_UPDATE, *GESTURES)
@@ -262,11 +263,12 @@ def channel_route(channel: str, incident: str) -> Route:
 
 # --- 2. who --------------------------------------------------------------------------------------
 def can_post(channel: str, user: str | None = None) -> bool:
+	"""The channel's Posting Role; without one, Social Agents and Social Approvers (approvers are agents too)."""
 	roles = set(frappe.get_roles(user))
 	if roles & set(ALWAYS_MAY_POST):
 		return True
-	role = frappe.db.get_value("Social Channel", channel, "posting_role") or "Social Agent"
-	return role in roles
+	role = frappe.db.get_value("Social Channel", channel, "posting_role")
+	return role in roles if role else bool(roles & set(DEFAULT_POSTING_ROLES))
 
 
 def authorize(route: Route, user: str) -> None:
@@ -296,16 +298,22 @@ def compose(
 		body = f"@{handle} {body}"  # X threads replies under the mention; keep the customer addressed
 	sig = signature(settings.signature_style, frappe.utils.get_fullname(author)) if signed else ""
 	final = with_signature(body, sig)
-	checks = check_reply(
+	return body, final, final_checks(final, platform=platform, mode=mode, settings=settings, body=body)
+
+
+def final_checks(final: str, *, platform: str, mode: str, settings, body: str | None = None) -> list:
+	"""The checks of a text as sent (also re-run by ``approval.assert_sendable`` before the platform call)."""
+	if mode in GESTURES:
+		return []  # a like, repost or hide carries no words
+	return check_reply(
 		final,
 		# a post of our own is public, and on X as long as a reply
 		platform=platform,
 		mode=PUBLIC if mode == POST else mode,
 		block_pii_in_public=bool(cint(settings.block_pii_in_public)),
-		language=detect_language(body),
+		language=detect_language(body if body is not None else final),
 		require_greeting=bool(cint(settings.require_greeting)) and mode != POST,
 	)
-	return body, final, checks
 
 
 def errors_of(checks) -> list[str]:
@@ -473,6 +481,7 @@ def submit(
 	)
 	if once_key:
 		_release(once_key)
+	doc.flags.social_internal = True  # the gate is the app's own door (the controller refuses others)
 	try:
 		doc.insert(ignore_permissions=True)
 	except frappe.UniqueValidationError:

@@ -23,6 +23,7 @@ from social_support.platforms import make_client
 from social_support.platforms.base import AuthError, Duplicate, PlatformError, RateLimited, TransientError
 from social_support.tickets import get_adapter
 
+from .approval import NotSendable, assert_sendable
 from .constants import (
 	ACKNOWLEDGEMENT,
 	ANSWERS,
@@ -84,6 +85,11 @@ def send_reply(name: str, client=None) -> str:
 	if not _claim(reply):
 		# another worker has it (or it changed meanwhile): never two sends of one reply
 		return frappe.db.get_value("Social Reply", name, "status")
+	try:
+		assert_sendable(name)  # the approval record, again, right before any platform call
+	except NotSendable as e:
+		frappe.clear_messages()
+		return _fail(reply, str(e))
 	client = client or make_client(ch.channel_config(channel))
 	try:
 		if was_sending and reply.mode in FIND_MODE:
