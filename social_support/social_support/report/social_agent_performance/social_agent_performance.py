@@ -9,8 +9,7 @@ from frappe import _
 
 from social_support.analysis.metrics import csat, median
 from social_support.insights.common import column, hours_label, period, team_agents
-
-AUTOMATED = ("Acknowledgement", "Follow-up")
+from social_support.outbound.constants import NOT_AGENT_REPLIES as AUTOMATED
 
 
 def execute(filters=None):
