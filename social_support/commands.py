@@ -47,7 +47,9 @@ def sandbox_refusal() -> str | None:
 	"""
 	import frappe
 
-	if frappe.conf.get("developer_mode") or frappe.conf.get(SANDBOX_FLAG):
+	if frappe.utils.cint(frappe.conf.get("developer_mode")) or frappe.utils.cint(
+		frappe.conf.get(SANDBOX_FLAG)
+	):
 		return None
 	return (
 		f"social-sandbox refused on {frappe.local.site}: it writes public demo secrets into enabled "

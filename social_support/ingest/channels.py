@@ -60,7 +60,7 @@ class ApiHostRefused(PermissionDenied, frappe.ValidationError):
 
 def allow_any_api_host() -> bool:
 	"""Site config ``social_support_allow_any_api_host``: API Base URLs on any host (proxies, gateways)."""
-	return bool(frappe.conf.get("social_support_allow_any_api_host"))
+	return bool(frappe.utils.cint(frappe.conf.get("social_support_allow_any_api_host")))
 
 
 def api_base_url_problem(url: str | None, platform: str) -> str | None:

@@ -72,9 +72,10 @@ def poll_channel(channel: str, client=None) -> dict:
 	if not doc.enabled or doc.needs_reauthorization:
 		result["error"] = "disabled" if not doc.enabled else "needs reauthorization"
 		return result
-	config = ch.channel_config(doc)
-	client = client or make_client(config)
 	try:
+		# a channel whose API host is no longer accepted is refused here, like any permanent error
+		config = ch.channel_config(doc)
+		client = client or make_client(config)
 		for stream in client.streams():
 			result["streams"][stream] = _poll_stream(doc, client, stream, list(config.credentials.values()))
 			if result["streams"][stream].get("paused"):

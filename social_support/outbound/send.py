@@ -90,8 +90,9 @@ def send_reply(name: str, client=None) -> str:
 	except NotSendable as e:
 		frappe.clear_messages()
 		return _fail(reply, str(e))
-	client = client or make_client(ch.channel_config(channel))
 	try:
+		# a channel whose API host is no longer accepted fails the reply instead of leaving it Sending
+		client = client or make_client(ch.channel_config(channel))
 		if was_sending and reply.mode in FIND_MODE:
 			# an earlier attempt may have reached the platform: look before sending again
 			found = _find(client, reply)

@@ -11,6 +11,7 @@ import json
 import random
 import subprocess
 import sys
+from unittest.mock import patch
 from urllib.parse import quote
 
 import click
@@ -529,6 +530,44 @@ class TestChannelSettingsDoors(TrustCase):
 		self.assertIn("not accepted", r.get_data(as_text=True))
 		r = self.put(self.sysman, {"api_base_url": None, **X_SECRETS})
 		self.assertEqual(r.status_code, 200)
+
+	def test_polls_and_sends_on_a_refused_host_fail_cleanly(self):
+		from social_support.ingest.poll import poll_channel
+		from social_support.outbound.send import send_reply
+
+		# a host saved before the rule (or accepted under a site flag since removed)
+		frappe.db.set_value("Social Channel", self.x.name, "api_base_url", "https://collector.example")
+		frappe.db.commit()
+		self.addCleanup(frappe.db.set_value, "Social Channel", self.x.name, "api_base_url", None)
+		result = poll_channel(self.x.name)
+		self.assertIn("not accepted", result["error"])
+		self.assertIn("not accepted", frappe.db.get_value("Social Channel", self.x.name, "last_error"))
+		reply = frappe.get_doc(
+			{
+				"doctype": "Social Reply",
+				"reference_doctype": "Issue",
+				"reference_name": "none",
+				"channel": self.x.name,
+				"platform": "X",
+				"mode": "Public Reply",
+				"target_id": "1",
+				"text": "hello",
+				"final_text": "hello",
+				"status": "Approved",
+				"author": "Administrator",
+			}
+		)
+		reply.flags.social_internal = True
+		reply.db_insert()
+		self.addCleanup(frappe.db.delete, "Social Reply", {"name": reply.name})
+		frappe.db.commit()
+		with (
+			patch("social_support.outbound.send.assert_sendable"),
+			patch("social_support.outbound.send._fail") as fail,
+		):
+			fail.side_effect = lambda r, message: message
+			message = send_reply(reply.name)
+		self.assertIn("not accepted", message)
 
 	def test_agents_and_approvers_change_nothing_even_when_shared(self):
 		for user in (self.agent, self.approver):
