@@ -385,6 +385,14 @@ def test_duplicate_tweet(sandbox, client):
 	assert len(sandbox.x.sent_tweets()) == 1
 
 
+def test_duplicate_reply(sandbox, client):
+	t = sandbox.x.post_tweet("7", "@brand help")
+	client.reply_public(t["id"], "@cust we are on it")
+	with pytest.raises(Duplicate):
+		client.reply_public(t["id"], "@cust we are on it")
+	assert [x["text"] for x in sandbox.x.sent_tweets()] == ["@cust we are on it"]
+
+
 def test_not_found_and_bad_request(sandbox, client):
 	with pytest.raises(NotFound):
 		client.like("424242")

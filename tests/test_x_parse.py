@@ -74,6 +74,7 @@ def test_deep_reply_is_threaded_under_the_conversation_root():
 	assert customer.thread_key == "public:20:7"
 	# the account's own reply is outbound, in the thread of the customer it answers
 	assert (ours.direction, ours.thread_key, ours.parent_external_id) == ("Outbound", "public:20:7", "21")
+	assert ours.root_external_id == "20"
 	assert ours.permalink == "https://x.com/brand/status/22"
 
 
