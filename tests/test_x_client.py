@@ -45,10 +45,14 @@ def items(pages, stream):
 
 
 # --- construction --------------------------------------------------------------------------------
-def test_family_constants_and_client_settings(client):
-	assert STREAMS == ("mentions", "search", "dms") and CHAR_LIMITS == {"post": 280, "dm": 10_000}
+def test_client_polls_every_stream_and_x_takes_posts_up_to_the_limit(sandbox, client):
 	assert isinstance(client, XClient)
-	assert client.client.wait_on_rate_limit is False
+	assert client.streams() == list(STREAMS)
+	assert client.post("x" * CHAR_LIMITS["post"]).external_id
+	with pytest.raises(BadRequest):
+		client.post("y" * (CHAR_LIMITS["post"] + 1))
+	dm = client.send_dm("7", "z" * CHAR_LIMITS["dm"])
+	assert sandbox.x.sent_dms()[-1]["id"] == dm.external_id
 
 
 def test_blank_base_url_leaves_the_official_host():

@@ -36,8 +36,12 @@ USERS = {
 }
 
 
-def test_streams():
-	assert STREAMS == ("mentions", "search", "dms")
+def test_items_carry_the_stream_they_came_from():
+	for stream in STREAMS:
+		page = (
+			{"data": [dm("90", "7", "hi")]} if stream == "dms" else {"data": [tweet("90", "7", "@brand hi")]}
+		)
+		assert [i.stream for i in parse_poll(stream, page, "99")] == [stream]
 
 
 def test_mention_with_author_from_includes():

@@ -64,7 +64,7 @@ def test_family_is_reached_through_get_family():
 	family = get_family("X")
 	for name in ("make_client", "parse_poll", "verify_signature", "webhook_account_ids", "parse_webhook"):
 		assert callable(getattr(family, name))
-	assert family.CHAR_LIMITS == {"post": 280, "dm": 10_000}
+	assert family.parse_webhook is parse_webhook and family.verify_signature is verify_signature
 
 
 # --- parsing -----------------------------------------------------------------------------------
