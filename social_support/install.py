@@ -180,14 +180,18 @@ REPORT_INDEXES = {
 	},
 	"Issue": {
 		"issue_social_period": ["creation", "social_channel"],
-		"issue_social_resolved": ["resolution_date", "social_channel"],
+		# the resolution column is named by the ERPNext release (see tickets.erpnext_issue)
+		"issue_social_resolved": ["<resolved_on>", "social_channel"],
 	},
 }
 
 
 def add_report_indexes():
+	from social_support.tickets.erpnext_issue import resolved_on_field
+
 	for doctype, indexes in REPORT_INDEXES.items():
 		for name, columns in indexes.items():
+			columns = [resolved_on_field() if c == "<resolved_on>" else c for c in columns]
 			frappe.db.add_index(doctype, columns, index_name=name)
 
 

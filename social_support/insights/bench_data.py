@@ -21,6 +21,7 @@ import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
 from social_support.insights.common import REPORTS
+from social_support.tickets.erpnext_issue import resolved_on_field
 
 CHANNELS = [
 	("Bench Data 1", "X"),
@@ -139,7 +140,7 @@ def build(messages: int = 100_000, issues: int = 20_000, days: int = 90, seed: i
 			"opening_date",
 			"opening_time",
 			"first_responded_on",
-			"resolution_date",
+			resolved_on_field(),
 			"agreement_status",
 			"social_channel",
 			"social_platform",

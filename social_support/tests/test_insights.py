@@ -15,6 +15,7 @@ from frappe.utils import add_to_date, now_datetime
 from social_support.api import dashboard
 from social_support.api import wallboard as wallboard_api
 from social_support.insights import digest, wallboard
+from social_support.tickets.erpnext_issue import resolved_on_field
 
 from .test_composer_browser import CHROMIUM, open_desk, serve_site, sync_playwright
 from .test_replies import ensure_user
@@ -76,7 +77,7 @@ def ticket(channel, opened, first=None, resolved=None, sla=None, agent=None, sta
 	values = {
 		"creation": opened,
 		"first_responded_on": first,
-		"resolution_date": resolved,
+		resolved_on_field(): resolved,
 		"agreement_status": sla or "",
 		"status": status or ("Closed" if resolved else ("Replied" if first else "Open")),
 		"_assign": json.dumps([agent]) if agent else None,

@@ -9,6 +9,7 @@ from frappe.utils import add_days, now_datetime
 
 from social_support.ingest import events
 from social_support.platforms.base import public_thread_key
+from social_support.tickets.erpnext_issue import resolved_on_field
 
 from .utils import communications, deliver_meta, events_of, issue_for, make_channel, uid, work
 
@@ -125,7 +126,7 @@ class TestProcessing(FrappeTestCase):
 		deliver_meta(comment(self.page, post, who, "broken zipper"))
 		work(self.fb.name)
 		first = issue_for(self.fb.name, key)
-		frappe.db.set_value("Issue", first.name, {"status": "Closed", "resolution_date": now_datetime()})
+		frappe.db.set_value("Issue", first.name, {"status": "Closed", resolved_on_field(): now_datetime()})
 		frappe.db.commit()
 
 		deliver_meta(comment(self.page, post, who, "still broken"))
@@ -134,7 +135,7 @@ class TestProcessing(FrappeTestCase):
 		self.assertEqual(len(communications(first.name)), 2)
 
 		frappe.db.set_value(
-			"Issue", first.name, {"status": "Closed", "resolution_date": add_days(now_datetime(), -30)}
+			"Issue", first.name, {"status": "Closed", resolved_on_field(): add_days(now_datetime(), -30)}
 		)
 		frappe.db.commit()
 		deliver_meta(comment(self.page, post, who, "again?!"))

@@ -40,6 +40,8 @@ class TicketAdapter:
 	"""What ingestion (and later reply-back and surveys) needs from a ticket system."""
 
 	doctype: str
+	# the column that holds when the ticket was resolved (reports and the reopen window read it)
+	resolved_on_field: str
 
 	def latest_for_thread(self, channel: str, thread_key: str) -> TicketRef | None:
 		raise NotImplementedError

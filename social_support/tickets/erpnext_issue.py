@@ -14,14 +14,28 @@ from .base import NewTicket, TicketAdapter, TicketRef
 CLOSED = ("Resolved", "Closed")
 
 
+def resolved_on_field() -> str:
+	"""When the Issue was resolved: ERPNext v15 renamed ``resolution_date`` to ``sla_resolution_date``
+	(patch v15_0.rename_sla_fields, March 2025); both releases are in the supported range."""
+	return (
+		"sla_resolution_date"
+		if frappe.get_meta("Issue").has_field("sla_resolution_date")
+		else "resolution_date"
+	)
+
+
 class IssueAdapter(TicketAdapter):
 	doctype = "Issue"
+
+	@property
+	def resolved_on_field(self) -> str:
+		return resolved_on_field()
 
 	def latest_for_thread(self, channel: str, thread_key: str) -> TicketRef | None:
 		rows = frappe.get_all(
 			"Issue",
 			filters={"social_channel": channel, "social_thread_key": thread_key},
-			fields=["name", "status", "resolution_date", "modified"],
+			fields=["name", "status", f"{resolved_on_field()} as resolved_on", "modified"],
 			order_by="creation desc",
 			limit=1,
 		)
@@ -29,7 +43,7 @@ class IssueAdapter(TicketAdapter):
 			return None
 		r = rows[0]
 		closed = r.status in CLOSED
-		closed_on = get_datetime(r.resolution_date or r.modified) if closed else None
+		closed_on = get_datetime(r.resolved_on or r.modified) if closed else None
 		return TicketRef("Issue", r.name, r.status, closed, closed_on)
 
 	def create(self, t: NewTicket) -> str:

@@ -9,6 +9,7 @@ from frappe.utils import get_url
 from social_support.analysis.metrics import csat, median
 from social_support.insights import cards
 from social_support.insights.common import hours_label, message_conditions, period, ticket_conditions
+from social_support.tickets import get_adapter
 
 
 def execute(filters=None):
@@ -27,8 +28,9 @@ def execute(filters=None):
 		f"select timestampdiff(second, i.creation, i.first_responded_on) from `tabIssue` i where {tc} and i.creation between %(start)s and %(end)s",
 		tv,
 	)
+	resolved = get_adapter().resolved_on_field
 	resolved = frappe.db.sql(
-		f"select count(*) from `tabIssue` i where {tc} and i.resolution_date between %(start)s and %(end)s",
+		f"select count(*) from `tabIssue` i where {tc} and i.{resolved} between %(start)s and %(end)s",
 		tv,
 	)[0][0]
 	ratings = frappe.db.sql(

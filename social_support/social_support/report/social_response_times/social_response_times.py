@@ -18,6 +18,7 @@ from social_support.insights.common import (
 	period,
 	ticket_conditions,
 )
+from social_support.tickets import get_adapter
 
 GROUPS = {"Channel": "channel", "Agent": "agent", "Platform": "platform"}
 
@@ -74,11 +75,12 @@ def execute(filters=None):
 def fetch(filters, start, end) -> list[dict]:
 	where, values = ticket_conditions(filters)
 	where.append("i.creation between %(start)s and %(end)s")
+	resolved = get_adapter().resolved_on_field
 	rows = frappe.db.sql(
 		f"""select i.social_channel as channel, i.social_platform as platform,
 			weekday(i.creation) as dow, time_to_sec(i.creation) as secs,
 			timestampdiff(second, i.creation, i.first_responded_on) as fr,
-			if(i.status in ('Resolved', 'Closed'), timestampdiff(second, i.creation, i.resolution_date), null) as res,
+			if(i.status in ('Resolved', 'Closed'), timestampdiff(second, i.creation, i.{resolved}), null) as res,
 			i.agreement_status, i._assign
 		from `tabIssue` i where {" and ".join(where)}""",
 		{**values, "start": start, "end": end},
@@ -125,9 +127,10 @@ def opened_vs_resolved(filters, start, end) -> dict:
 			values,
 		)
 	)
+	resolved = get_adapter().resolved_on_field
 	resolved = dict(
 		frappe.db.sql(
-			f"select date(i.resolution_date), count(*) from `tabIssue` i where {cond} and i.resolution_date between %(start)s and %(end)s group by date(i.resolution_date)",
+			f"select date(i.{resolved}), count(*) from `tabIssue` i where {cond} and i.{resolved} between %(start)s and %(end)s group by date(i.{resolved})",
 			values,
 		)
 	)
