@@ -9,7 +9,6 @@ from unittest.mock import patch
 
 import frappe
 from frappe.desk.query_report import run
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
 from social_support.api import dashboard
@@ -17,9 +16,16 @@ from social_support.api import wallboard as wallboard_api
 from social_support.insights import digest, wallboard
 from social_support.tickets.erpnext_issue import resolved_on_field
 
-from .test_composer_browser import CHROMIUM, open_desk, serve_site, sync_playwright
-from .test_replies import ensure_user
-from .utils import make_channel, uid
+from .utils import (
+	CHROMIUM,
+	SocialTestCase,
+	ensure_user,
+	make_channel,
+	open_desk,
+	serve_site,
+	sync_playwright,
+	uid,
+)
 
 MONDAY = datetime(2026, 1, 5)  # a fixed past week, Monday to Sunday, far from other tests' data
 PERIOD = {"from_date": "2026-01-05", "to_date": "2026-01-11"}
@@ -145,7 +151,7 @@ def rows_by(result, key):
 	return {r[key]: r for r in result["result"] if isinstance(r, dict)}
 
 
-class InsightsCase(FrappeTestCase):
+class InsightsCase(SocialTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -1,10 +1,11 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from social_support.install import ROLES, TICKET_FIELDS, after_migrate, before_uninstall
 
+from .utils import SocialTestCase
 
-class TestInstall(FrappeTestCase):
+
+class TestInstall(SocialTestCase):
 	def test_roles_fields_and_settings_exist_and_migrate_is_idempotent(self):
 		after_migrate()
 		after_migrate()
