@@ -3,13 +3,14 @@ wallboard endpoint and its permission, the realtime nudge, the digest, and a bro
 
 import json
 import os
+import statistics
 import unittest
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
 import frappe
 from frappe.desk.query_report import run
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import add_to_date, get_datetime, getdate, now_datetime
 
 from social_support.api import dashboard
 from social_support.api import wallboard as wallboard_api
@@ -387,13 +388,26 @@ class TestCardsWallboardDigest(InsightsCase):
 			),
 			1,
 		)
+		now = now_datetime()
 		frappe.db.set_value(
 			"Issue",
 			waiting,
-			{"first_responded_on": add_to_date(now_datetime(), minutes=20), "creation": now_datetime()},
+			{"first_responded_on": add_to_date(now, minutes=20), "creation": now},
 			update_modified=False,
 		)
-		self.assertEqual(dashboard.median_first_response_today()["fieldtype"], "Float")
+		# the card is the median, in minutes, of today's first responses on social tickets
+		minutes = [
+			seconds / 60
+			for (seconds,) in frappe.db.sql(
+				"""select timestampdiff(second, creation, first_responded_on) from `tabIssue`
+				where ifnull(social_channel, '') != '' and first_responded_on >= %s""",
+				get_datetime(getdate()),
+			)
+		]
+		self.assertIn(20.0, minutes)
+		card = dashboard.median_first_response_today()
+		self.assertAlmostEqual(card["value"], statistics.median(minutes), places=1)
+		self.assertEqual(card["suffix"], " min")
 		for ws_card in frappe.get_doc("Workspace", "Social Support").number_cards:
 			self.assertTrue(frappe.db.exists("Number Card", ws_card.number_card_name))
 		for chart in frappe.get_doc("Workspace", "Social Support").charts:

@@ -16,7 +16,8 @@ class TestInstall(SocialTestCase):
 				frappe.db.count("Custom Field", {"dt": "Issue", "fieldname": df["fieldname"]}), 1
 			)
 		settings = frappe.get_single("Social Support Settings")
-		self.assertEqual(settings.placeholder_email_domain, "social.invalid")
+		# placeholder addresses go to a reserved domain that can never receive mail
+		self.assertTrue(settings.placeholder_email_domain.endswith("invalid"))
 		self.assertGreater(settings.reopen_within_days, 0)
 
 	def test_admin_edits_to_settings_survive_migrate(self):
