@@ -1,4 +1,5 @@
-"""No import circles between the modules of social_support.
+"""How the modules of social_support import each other: no circles, and the running app never
+imports the development tools.
 
 Every ``import`` and ``from ... import`` is read from the source with ast, at module level and inside
 functions alike (an import moved into a function still closes the circle when it runs), and each
@@ -130,6 +131,17 @@ def test_no_import_circles_between_modules():
 	graph = import_graph()
 	found = circles(graph, KNOWN_CIRCLES)
 	assert found == [], "\n".join(describe(group, graph) for group in found)
+
+
+def test_the_running_app_does_not_import_the_development_tools():
+	tools = "social_support.devtools"
+	# the bench commands are how a developer reaches the tools
+	reaching = {
+		module: sorted(t for t in targets if t == tools or t.startswith(tools + "."))
+		for module, targets in import_graph().items()
+		if not module.startswith(tools) and module != "social_support.commands"
+	}
+	assert {module: found for module, found in reaching.items() if found} == {}
 
 
 def test_the_walk_sees_the_packages_own_imports():
