@@ -30,6 +30,7 @@ class TestSuiteCleanup(SocialTestCase):
 		profile = frappe.get_doc("Social Profile", f"Facebook-{who}")
 		user = "cleanup.social@example.com"
 		ensure_user(user, ["Social Agent"])
+		self.assertTrue(frappe.db.exists("Contact", {"email_id": user}))  # Frappe gives each user a contact
 		# a channel of the site's own, with a message from someone the tests also met
 		other_page = uid()
 		kept = frappe.get_doc(
@@ -62,6 +63,7 @@ class TestSuiteCleanup(SocialTestCase):
 		self.assertFalse(frappe.db.exists("Communication", {"reference_name": issue.name}))
 		self.assertFalse(frappe.db.exists("Social Inbound Event", {"channel": channel}))
 		self.assertFalse(frappe.db.exists("User", user))
+		self.assertFalse(frappe.db.exists("Contact", {"email_id": user}))
 		# the profile is also known from the kept channel: it stays, and so does its contact
 		self.assertTrue(frappe.db.exists("Social Profile", profile.name))
 		self.assertTrue(frappe.db.exists("Contact", profile.contact))

@@ -546,7 +546,12 @@ def remove_test_records() -> None:
 		)
 		_delete_docs("Assignment Rule", rules)
 		_purge("Notification Log", _names("Notification Log", {"for_user": ("in", users)}))
-		_delete_docs("User", users)
+	# Frappe gives every user a contact, and deleting the user only unlinks it
+	user_contacts = set(_names("Contact", {"user": ("in", users)})) if users else set()
+	for pattern in TEST_USER_PATTERNS:
+		user_contacts |= set(_names("Contact", {"email_id": ("like", pattern)}))
+	_delete_docs("Contact", user_contacts)
+	_delete_docs("User", users)
 	_delete_docs("Social Channel", channels)
 	frappe.db.commit()
 
@@ -565,6 +570,7 @@ def leftover_test_records() -> dict[str, int]:
 		):
 			counts[doctype] = frappe.db.count(doctype, {field: ("in", channels)})
 	counts["User"] = sum(frappe.db.count("User", {"name": ("like", p)}) for p in TEST_USER_PATTERNS)
+	counts["Contact"] = sum(frappe.db.count("Contact", {"email_id": ("like", p)}) for p in TEST_USER_PATTERNS)
 	return {doctype: n for doctype, n in counts.items() if n}
 
 
