@@ -55,3 +55,15 @@ def test_families():
 	else:
 		raise AssertionError("unknown platform accepted")
 	assert ChannelConfig("X", "1", credentials={"a": ""}).secret("a") is None
+
+
+def test_comparable_text_matches_what_x_shows():
+	from social_support.platforms.base import LINK, comparable_text, same_text
+
+	sent = "@cust Fixed &  shipped <today>\nsee https://example.com/a?x=1&y=2."
+	shown = "@cust Fixed &amp; shipped &lt;today&gt; see https://t.co/AbC123xyZ0."
+	assert comparable_text(sent) == comparable_text(shown) == f"@cust Fixed & shipped <today> see {LINK}"
+	assert same_text(sent, shown)
+	assert not same_text("Fixed & shipped", "Fixed &amp; sent")
+	assert not same_text("see https://a.example", "see")  # a link is not nothing
+	assert comparable_text(None) == ""

@@ -52,3 +52,15 @@ def test_faults_are_counted_and_matched_by_method():
 			requests.get(url, headers={"Authorization": "Bearer b"}, timeout=5).status_code for _ in range(3)
 		]
 		assert codes == [503, 503, 200]
+
+
+def test_slow_carries_the_request_out_late(sandbox):
+	import time as _time
+
+	sandbox.inject("slow", path=r"^/2/tweets$", method="POST", delay=0.5)
+	started = _time.time()
+	r = requests.post(
+		f"{sandbox.url}/2/tweets", json={"text": "late"}, headers={"Authorization": "Bearer t"}, timeout=5
+	)
+	assert r.status_code == 201 and _time.time() - started >= 0.5
+	assert [t["text"] for t in sandbox.x.tweets] == ["late"]

@@ -425,3 +425,40 @@ def test_control_api(sandbox, client):
 	state = requests.post(f"{base}/state", timeout=5).json()
 	assert [x["id"] for x in state["tweets"]] == [t["id"]] and [x["id"] for x in state["dms"]] == [d["id"]]
 	assert requests.post(f"{base}/nope", timeout=5).status_code == 404
+
+
+# --- what X shows of what we sent ----------------------------------------------------------------------
+def test_sandbox_renders_tweets_like_x(sandbox, client):
+	t = sandbox.x.post_tweet("7", "@brand help")
+	text = "@cust Fixed & shipped <today>: see https://example.com/help?a=1&b=2."
+	r = client.reply_public(t["id"], text)
+	shown = r.raw["data"]["text"]
+	assert shown.startswith("@cust Fixed &amp; shipped &lt;today&gt;: see https://t.co/")
+	assert shown.endswith(".") and "example.com" not in shown
+	assert sandbox.x.tweet(r.external_id)["text"] == shown
+	polled = client.client.get_users_tweets("99", user_auth=True).json()["data"][0]["text"]
+	assert polled == shown
+	# a long link counts as 23 characters, like on X
+	long_link = "https://example.com/" + "a" * 300
+	assert client.post(f"Status page: {long_link}").external_id
+	with pytest.raises(Duplicate):
+		client.reply_public(t["id"], text)  # X compares what was written, not how it is shown
+
+
+def test_find_sent_sees_through_the_rendering(sandbox, client):
+	t = sandbox.x.post_tweet("7", "@brand help")
+	text = "@cust Tips & tricks <here>: https://example.com/help"
+	sandbox.inject("drop_after", path=r"^/2/tweets$", method="POST")
+	with pytest.raises(TransientError):
+		client.reply_public(t["id"], text)
+	sent = sandbox.x.sent_tweets()[-1]
+	assert sent["text"] != text
+	assert client.find_sent("public", t["id"], text) == sent["id"]
+	assert (
+		client.find_sent("public", t["id"], "@cust Tips & tricks <there>: https://example.com/help") is None
+	)
+	assert client.find_sent("post", None, text) is None  # a reply is not a post of our own
+	update = client.post("Login trouble & slow pages: https://status.example.com")
+	assert client.find_sent("post", None, "Login trouble & slow pages: https://status.example.com") == (
+		update.external_id
+	)

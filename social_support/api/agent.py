@@ -5,9 +5,8 @@ from __future__ import annotations
 import frappe
 from frappe.utils import cint
 
-from social_support.analysis import detect_language
-from social_support.analysis.reply_checks import check_reply, signature, with_signature
-from social_support.outbound import replies
+from social_support.analysis.reply_checks import signature
+from social_support.outbound import constants, gate, replies
 
 
 @frappe.whitelist(methods=["POST"])
@@ -32,7 +31,7 @@ def composer_context(ticket: str) -> dict:
 	"""What the composer shows: the recent thread, modes and limits, signature, pending replies."""
 	from social_support.platforms.limits import char_limit, modes
 
-	t = replies.ticket_context(ticket)
+	t = gate.ticket_context(ticket)
 	frappe.get_doc("Issue", ticket).check_permission("read")
 	settings = frappe.get_cached_doc("Social Support Settings")
 	thread = frappe.get_all(
@@ -48,7 +47,16 @@ def composer_context(ticket: str) -> dict:
 		"limits": {m: char_limit(t.social_platform, m) for m in modes(t.social_platform)},
 		"signature": signature(settings.signature_style, frappe.utils.get_fullname()),
 		"thread": list(reversed(thread)),
-		"can_post": replies.can_post(t.social_channel),
+		"can_post": gate.can_post(t.social_channel),
+		"statuses": {
+			"pending": constants.PENDING,
+			"approved": constants.APPROVED,
+			"sending": constants.SENDING,
+			"sent": constants.SENT,
+			"failed": constants.FAILED,
+			"rejected": constants.REJECTED,
+			"refused": constants.REFUSED,
+		},
 		"replies": frappe.get_all(
 			"Social Reply",
 			filters={"reference_name": ticket},
@@ -56,6 +64,7 @@ def composer_context(ticket: str) -> dict:
 				"name",
 				"status",
 				"mode",
+				"purpose",
 				"final_text",
 				"rejection_reason",
 				"error",
@@ -70,28 +79,10 @@ def composer_context(ticket: str) -> dict:
 
 @frappe.whitelist()
 def check_draft(ticket: str, text: str, private: int = 0) -> dict:
-	"""Live checks for the composer: count against the limit, PII in public, tone."""
-	t = replies.ticket_context(ticket)
+	"""Live checks for the composer, on the text exactly as it would be sent (the customer's @handle on
+	X public replies, the signature): count against the limit, personal data in public, tone."""
 	frappe.get_doc("Issue", ticket).check_permission("read")
-	settings = frappe.get_cached_doc("Social Support Settings")
-	mode = replies.plan(t, bool(cint(private)), None)["mode"]
-	final = with_signature(text or "", signature(settings.signature_style, frappe.utils.get_fullname()))
-	checks = check_reply(
-		final,
-		platform=t.social_platform,
-		mode=mode,
-		block_pii_in_public=bool(cint(settings.block_pii_in_public)),
-		require_greeting=bool(cint(settings.require_greeting)),
-		language=detect_language(text or ""),
-	)
-	from social_support.platforms.limits import char_limit
-
-	return {
-		"mode": mode,
-		"length": len(final),
-		"limit": char_limit(t.social_platform, mode),
-		"checks": [c.to_dict() for c in checks],
-	}
+	return gate.preview(ticket, text, bool(cint(private)))
 
 
 @frappe.whitelist(methods=["POST"])
@@ -99,14 +90,22 @@ def approve_replies(replies_: str | list[str] | None = None, names: str | list[s
 	"""Approve several pending replies at once (an incident's answers); each is checked and audited."""
 	import json
 
+	from social_support.outbound import approval
+
 	names = names or replies_
 	if isinstance(names, str):
 		names = json.loads(names) if names.strip().startswith("[") else [names]
+	if not isinstance(names, list) or len(names) > 500:
+		frappe.throw(frappe._("Pass a list of at most 500 replies."))
+	if set(approval.APPROVER_ROLES).isdisjoint(frappe.get_roles()):
+		frappe.throw(
+			frappe._("Only Social Approvers and Social Managers approve replies."), frappe.PermissionError
+		)
 	done, errors = [], {}
-	for name in names or []:
+	for name in dict.fromkeys(str(n) for n in names):  # a name given twice is one approval, not two tiers
 		try:
 			done.append(replies.approve(name))
-		except frappe.ValidationError as e:
+		except (frappe.ValidationError, frappe.PermissionError) as e:
 			errors[name] = str(e)
 			frappe.clear_messages()
 	return {"approved": done, "errors": errors}

@@ -4,6 +4,7 @@ Never for spam, logged-only messages or echoes (only called for new tickets); re
 platform windows (a new message opens them); at most once per thread per N hours; sent in
 the conversation's own mode. It is not an agent's answer: no sent Communication (so the
 first response time and the SLA still wait for a person), a comment on the ticket instead.
+It goes out through the same gate as an agent's reply (``gate.submit``), pre-approved by policy.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from datetime import time as dtime
 import frappe
 from frappe.utils import add_to_date, cint, get_time, now_datetime
 
-from .replies import APPROVED, enqueue_send, plan, ticket_context
-
-PURPOSE = "Acknowledgement"
+from . import gate
+from .constants import ACKNOWLEDGEMENT
+from .gate import ticket_context
 
 
 def in_support_hours(channel, now=None) -> bool:
@@ -45,6 +46,8 @@ def render(channel, first_name: str | None, now=None) -> str:
 
 
 def maybe_acknowledge(ticket: str, channel_name: str) -> str | None:
+	"""The acknowledgement of a new ticket, through the gate: composed, checked (a template that is too
+	long or carries personal data is Refused with the reason on the ticket), pre-approved, sent once."""
 	channel = frappe.get_cached_doc("Social Channel", channel_name)
 	if not cint(channel.auto_acknowledge) or not (channel.ack_template or "").strip():
 		return None
@@ -53,36 +56,15 @@ def maybe_acknowledge(ticket: str, channel_name: str) -> str | None:
 	recent = frappe.db.sql(
 		"""select r.name from `tabSocial Reply` r join `tabIssue` i on i.name = r.reference_name
 		where r.purpose=%s and i.social_channel=%s and i.social_thread_key=%s and r.creation > %s limit 1""",
-		(PURPOSE, channel_name, t.social_thread_key, since),
+		(ACKNOWLEDGEMENT, channel_name, t.social_thread_key, since),
 	)
 	if recent:
 		return None
 	try:
-		p = plan(t, False, None)
+		route = gate.ticket_route(ticket)
 	except frappe.ValidationError:
+		frappe.clear_messages()
 		return None  # window closed: an acknowledgement is never worth an error
-	first = (frappe.db.get_value("Social Message", p["answered"].name, "author_name") or "").split(" ")[0]
-	text = render(channel, first)
-	if t.social_platform == "X" and p["mode"] == "Public Reply" and p["handle"]:
-		text = f"@{p['handle']} {text}"
-	reply = frappe.get_doc(
-		{
-			"doctype": "Social Reply",
-			"reference_doctype": "Issue",
-			"reference_name": ticket,
-			"channel": channel_name,
-			"platform": t.social_platform,
-			"mode": p["mode"],
-			"in_reply_to": p["answered"].name,
-			"target_id": p["target"],
-			"messaging_tag": p["tag"],
-			"text": text,
-			"final_text": text,
-			"purpose": PURPOSE,
-			"status": APPROVED,
-			"author": "Administrator",
-		}
-	)
-	reply.insert(ignore_permissions=True)
-	enqueue_send(reply.name)
-	return reply.name
+	first = (frappe.db.get_value("Social Message", route.in_reply_to, "author_name") or "").split(" ")[0]
+	r = gate.submit(ACKNOWLEDGEMENT, render(channel, first), route=route, once_key=gate.once("ack", ticket))
+	return r["name"]

@@ -1,18 +1,18 @@
-"""Agent actions beyond a plain reply: move to DM, thank publicly, like, repost, hide."""
+"""Agent actions beyond a plain reply: move to DM, thank publicly, like, repost, hide.
+
+All of them go through ``gate.submit``: the same permission, policy (trainees wait for approval),
+at-most-once claim and audit line as a reply. Likes, reposts and hides carry no text.
+"""
 
 from __future__ import annotations
 
 import frappe
 from frappe import _
 
-from social_support.ingest import channels as ch
-from social_support.platforms import make_client
-from social_support.platforms.base import PlatformError
-
-from . import replies
+from . import gate
+from .constants import FAILED, HIDE, LIKE, MOVE_TO_DM, REPOST, THANK_PUBLICLY
 
 MOVE_TO_DM_NOTE = "Let's continue in a private message so we can look at your details safely."
-HIDE_REASONS = ("spam", "troll")
 
 
 def first_public_inbound(ticket: str):
@@ -30,8 +30,12 @@ def move_to_dm(ticket: str, text: str, note: str | None = None) -> dict:
 	"""A short public note inviting the customer to private messages, then the private reply."""
 	if not first_public_inbound(ticket):
 		frappe.throw(_("This conversation is already private."))
-	public = replies.create(ticket, note or _(MOVE_TO_DM_NOTE), private=False, purpose="Move to DM")
-	private = replies.create(ticket, text, private=True, purpose="Move to DM")
+	# both are checked before either is stored: no public note without its private message
+	public_route = gate.ticket_route(ticket, False)
+	private_route = gate.ticket_route(ticket, True)
+	gate.verify(MOVE_TO_DM, text, private_route)
+	public = gate.submit(MOVE_TO_DM, note or _(MOVE_TO_DM_NOTE), route=public_route)
+	private = gate.submit(MOVE_TO_DM, text, route=private_route)
 	return {"public": public, "private": private}
 
 
@@ -42,69 +46,32 @@ def thank_publicly(ticket: str, text: str) -> dict:
 		frappe.throw(
 			_("The customer never wrote in public on this ticket; there is no public thread to come back to.")
 		)
-	return replies.create(ticket, text, private=False, in_reply_to=first, purpose="Thank Publicly")
+	return gate.submit(THANK_PUBLICLY, text, route=gate.ticket_route(ticket, False, first))
 
 
-def _message_and_client(message: str):
-	msg = frappe.get_doc("Social Message", message)
-	if msg.direction != "Inbound":
-		frappe.throw(_("Only customer messages can be liked, reposted or hidden."))
-	if msg.reference_name:
-		frappe.get_doc(msg.reference_doctype, msg.reference_name).check_permission("read")
-	if not replies.can_post(msg.channel):
-		frappe.throw(
-			_("You are not allowed to act from channel {0}.").format(msg.channel), frappe.PermissionError
-		)
-	return msg, make_client(ch.channel_config(msg.channel))
-
-
-def _audit(msg, text: str) -> None:
-	if msg.reference_name:
-		frappe.get_doc(msg.reference_doctype, msg.reference_name).add_comment("Info", text)
-	msg.add_comment("Info", text)
-
-
-def _run(fn, *args):
-	try:
-		return fn(*args)
-	except PlatformError as e:
-		frappe.throw(_("The platform refused: {0}").format(frappe.utils.escape_html(str(e))))
+def _gesture(mode: str, message: str, reason: str | None = None, confirmed: bool = False) -> dict:
+	route = gate.message_route(message, mode)
+	out = gate.submit(
+		mode,
+		route=route,
+		once_key=gate.once(mode.lower(), message),
+		reason=reason,
+		confirmed=confirmed,
+	)
+	if out["status"] == FAILED:
+		error = frappe.db.get_value("Social Reply", out["name"], "error")
+		frappe.throw(_("The platform refused: {0}").format(frappe.utils.escape_html(error or "")))
+	return {"ok": True, **out}
 
 
 def like(message: str) -> dict:
-	msg, client = _message_and_client(message)
-	_run(client.like, msg.external_id)
-	frappe.db.set_value("Social Message", msg.name, "liked", 1, update_modified=False)
-	_audit(msg, _("{0} liked the customer's message on {1}.").format(frappe.session.user, msg.platform))
-	return {"ok": True}
+	return _gesture(LIKE, message)
 
 
 def repost(message: str) -> dict:
-	msg, client = _message_and_client(message)
-	_run(client.repost, msg.external_id)
-	_audit(msg, _("{0} reposted the customer's message on {1}.").format(frappe.session.user, msg.platform))
-	return {"ok": True}
+	return _gesture(REPOST, message)
 
 
 def hide(message: str, reason: str, breaks_rules: bool = False) -> dict:
 	"""Hide a comment only when it is spam or abuse against the published rules — never to bury a complaint."""
-	msg, client = _message_and_client(message)
-	if not (reason or "").strip():
-		frappe.throw(_("Say why the comment is hidden; it is kept in the audit trail."))
-	if msg.intent not in HIDE_REASONS and not breaks_rules:
-		frappe.throw(
-			_(
-				"This comment was not classified as spam or trolling. Confirm that it breaks the published rules to hide it; complaints are never hidden."
-			)
-		)
-	if msg.intent == "complaint" and not breaks_rules:
-		frappe.throw(_("Complaints are not hidden."))
-	_run(client.hide, msg.external_id, True)
-	frappe.db.set_value("Social Message", msg.name, "hidden", 1, update_modified=False)
-	_audit(
-		msg,
-		_("{0} hid this comment on {1}: {2}").format(
-			frappe.session.user, msg.platform, frappe.utils.escape_html(reason.strip())
-		),
-	)
-	return {"ok": True}
+	return _gesture(HIDE, message, reason=reason, confirmed=breaks_rules)

@@ -1,17 +1,17 @@
 """Social Incident: during an outage, one public status update per channel, one templated answer
-to every linked conversation (through the approval policy), and one resolution for all."""
+to every linked conversation, and one resolution for all. Updates and answers are outbound items
+of the gate like any reply (checks, approval policy, once, audit)."""
 
 from __future__ import annotations
+
+import hashlib
 
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from social_support.ingest import channels as ch
-from social_support.platforms import make_client
-from social_support.platforms.base import PlatformError
-
-from . import replies
+from . import gate
+from .constants import INCIDENT_ANSWER, INCIDENT_UPDATE, REFUSED
 
 
 def link(incident: str, tickets: list[str]) -> dict:
@@ -39,33 +39,46 @@ def _channels(doc) -> list[str]:
 
 
 def post_update(incident: str) -> dict:
-	"""The status update, posted once on each channel (X post, Facebook Page post)."""
+	"""The status update, once on each channel (X post, Facebook Page post), through the gate.
+
+	Per channel: {name, status, external_id} of its Social Reply (purpose Incident Update, mode
+	Post), or {error}. The same text is posted once per channel however often this is called;
+	a trainee's update waits for approval like any public word; an update that fails the checks
+	on a channel is Refused there with the reason on the incident.
+	"""
 	doc = frappe.get_doc("Social Incident", incident)
 	doc.check_permission("write")
-	if not (doc.status_update or "").strip():
+	text = (doc.status_update or "").strip()
+	if not text:
 		frappe.throw(_("Write the status update first."))
 	results = {}
 	for channel in _channels(doc):
-		if not replies.can_post(channel):
-			results[channel] = _("not allowed to post")
-			continue
 		try:
-			sent = make_client(ch.channel_config(channel)).post(doc.status_update.strip())
-			results[channel] = sent.external_id
-		except PlatformError as e:
-			results[channel] = _("failed: {0}").format(e)
-	lines = "".join(
-		f"<li>{frappe.utils.escape_html(c)}: {frappe.utils.escape_html(str(r))}</li>"
-		for c, r in results.items()
-	)
-	doc.add_comment(
-		"Info", _("Status update posted by {0}:").format(frappe.session.user) + f"<ul>{lines}</ul>"
-	)
+			r = gate.submit(
+				INCIDENT_UPDATE,
+				text,
+				route=gate.channel_route(channel, doc.name),
+				incident=doc.name,
+				once_key=gate.once("update", doc.name, channel, _digest(text)),
+			)
+		except frappe.ValidationError as e:  # PermissionError included: not allowed on this channel
+			frappe.clear_messages()
+			results[channel] = {"error": str(e)}
+			continue
+		results[channel] = {k: r[k] for k in ("name", "status", "external_id", "error", "existing")}
 	return results
 
 
+def _digest(text: str) -> str:
+	return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def answer_all(incident: str) -> dict:
-	"""One templated answer per linked conversation, each a Social Reply under the approval policy."""
+	"""One templated answer per linked conversation, each a Social Reply under the approval policy.
+
+	An answer that fails the checks (too long with the name filled in, personal data) is Refused on
+	its ticket with the reason, and the conversation stays unanswered for a corrected template.
+	"""
 	doc = frappe.get_doc("Social Incident", incident)
 	doc.check_permission("write")
 	template = (doc.answer_template or "").strip()
@@ -82,10 +95,19 @@ def answer_all(incident: str) -> dict:
 		).split(" ")[0]
 		text = template.replace("{first_name}", first).replace("{ticket}", row.ticket)
 		try:
-			r = replies.create(row.ticket, text, private=False, purpose="Incident Answer", incident=doc.name)
+			r = gate.submit(
+				INCIDENT_ANSWER,
+				text,
+				route=gate.ticket_route(row.ticket, False),
+				incident=doc.name,
+				once_key=gate.once("answer", doc.name, row.ticket),
+			)
 		except frappe.ValidationError as e:
 			failed[row.ticket] = str(e)
 			frappe.clear_messages()
+			continue
+		if r["status"] == REFUSED:
+			failed[row.ticket] = "; ".join(r["errors"])
 			continue
 		row.answered = 1
 		created.append(r)

@@ -1,9 +1,12 @@
-"""Sending an approved Social Reply, at most once.
+"""Sending an approved Social Reply (any purpose, any mode), at most once.
 
-The reply is marked Sending (committed) before the platform is called. If the answer is
-lost (the connection drops after the platform accepted, or the worker dies before the
-commit), the reply stays Sending; the next attempt first asks the platform whether it
-already has it (``client.find_sent``) and only sends when it does not.
+The reply is claimed with a compare-and-set (``Approved``/``Sending`` with the attempt count
+read -> ``Sending`` with one more attempt, committed) before the platform is called, so two
+workers never both send it. If the answer is lost (the connection drops after the platform
+accepted, or the worker dies before the commit), the reply stays Sending; the next attempt
+first asks the platform whether it already has it (``client.find_sent``, which compares the
+platform's rendering of the text) and only sends when it does not. A platform that refuses
+the text as a duplicate has it already: it is looked up and the reply marked Sent.
 """
 
 from __future__ import annotations
@@ -17,37 +20,58 @@ from social_support.ingest.notify import notify
 from social_support.ingest.pipeline import message_key
 from social_support.ingest.text import to_html
 from social_support.platforms import make_client
-from social_support.platforms.base import AuthError, PlatformError, RateLimited, TransientError
-from social_support.platforms.limits import DM, PRIVATE, PUBLIC
+from social_support.platforms.base import AuthError, Duplicate, PlatformError, RateLimited, TransientError
 from social_support.tickets import get_adapter
 
-from .replies import APPROVED, FAILED, SENDING, SENT
+from .approval import NotSendable, assert_sendable
+from .constants import (
+	ACKNOWLEDGEMENT,
+	ANSWERS,
+	APPROVED,
+	DM,
+	FAILED,
+	GESTURES,
+	HIDE,
+	INCIDENT_UPDATE,
+	LIKE,
+	POST,
+	PRIVATE,
+	PUBLIC,
+	REPOST,
+	SENDABLE,
+	SENDING,
+	SENT,
+	SURVEY,
+)
+from .gate import enqueue_send, note
 
 MAX_ATTEMPTS = 6
-FIND_MODE = {PUBLIC: "public", DM: "dm", PRIVATE: "private"}
+STALE_MINUTES = 5  # a claim older than this without an answer: its worker is gone
+FIND_MODE = {PUBLIC: "public", DM: "dm", PRIVATE: "private", POST: "post"}
+FIELDS = [
+	"name",
+	"status",
+	"channel",
+	"platform",
+	"mode",
+	"target_id",
+	"final_text",
+	"messaging_tag",
+	"attempts",
+	"reference_doctype",
+	"reference_name",
+	"in_reply_to",
+	"author",
+	"communication",
+	"purpose",
+	"incident",
+	"action_reason",
+]
 
 
 def send_reply(name: str, client=None) -> str:
-	reply = frappe.db.get_value(
-		"Social Reply",
-		name,
-		[
-			"name",
-			"status",
-			"channel",
-			"mode",
-			"target_id",
-			"final_text",
-			"messaging_tag",
-			"attempts",
-			"reference_name",
-			"author",
-			"communication",
-			"purpose",
-		],
-		as_dict=True,
-	)
-	if not reply or reply.status not in (APPROVED, SENDING):
+	reply = frappe.db.get_value("Social Reply", name, FIELDS, as_dict=True)
+	if not reply or reply.status not in SENDABLE:
 		return reply.status if reply else "missing"
 	channel = frappe.get_doc("Social Channel", reply.channel)
 	if channel.needs_reauthorization:
@@ -57,37 +81,86 @@ def send_reply(name: str, client=None) -> str:
 				"The channel needs reauthorization; the reply will not be sent until new credentials are saved."
 			),
 		)
+	was_sending = reply.status == SENDING
+	if not _claim(reply):
+		# another worker has it (or it changed meanwhile): never two sends of one reply
+		return frappe.db.get_value("Social Reply", name, "status")
+	try:
+		assert_sendable(name)  # the approval record, again, right before any platform call
+	except NotSendable as e:
+		frappe.clear_messages()
+		return _fail(reply, str(e))
 	client = client or make_client(ch.channel_config(channel))
 	try:
-		if reply.status == SENDING:
+		if was_sending and reply.mode in FIND_MODE:
 			# an earlier attempt may have reached the platform: look before sending again
-			found = client.find_sent(FIND_MODE[reply.mode], reply.target_id, reply.final_text)
+			found = _find(client, reply)
 			if found:
 				return _mark_sent(reply, found)
-		_claim(reply)
-		result = _call(client, reply)
+		try:
+			result = _call(client, reply)
+		except Duplicate:
+			# the platform has this text from us already (X refuses it again): find it, it is sent
+			found = _find(client, reply) if reply.mode in FIND_MODE else None
+			if not found:
+				raise
+			return _mark_sent(reply, found)
 	except PlatformError as e:
 		frappe.db.rollback()
 		return _handle_error(reply, e, channel.name)
 	return _mark_sent(reply, result.external_id)
 
 
-def _claim(reply) -> None:
-	frappe.db.set_value(
-		"Social Reply",
-		reply.name,
-		{"status": SENDING, "attempts": cint(reply.attempts) + 1, "next_attempt_on": None},
-		update_modified=False,
+def _claim(reply) -> bool:
+	"""Compare-and-set: only the worker that moves the row from what it read gets to send.
+
+	A Sending row is taken over only when it waits for a retry (``next_attempt_on``) or its claim is
+	stale (the worker vanished): a send still in flight is never doubled by a second worker.
+	"""
+	now = now_datetime()
+	frappe.db.sql(
+		"""update `tabSocial Reply` set status=%(sending)s, attempts=%(next)s, next_attempt_on=null, modified=%(now)s
+		where name=%(name)s and status=%(status)s and ifnull(attempts, 0)=%(attempts)s
+			and (status=%(approved)s or next_attempt_on is not null or modified < %(stale)s)""",
+		{
+			"sending": SENDING,
+			"next": cint(reply.attempts) + 1,
+			"now": now,
+			"name": reply.name,
+			"status": reply.status,
+			"attempts": cint(reply.attempts),
+			"approved": APPROVED,
+			"stale": add_to_date(now, minutes=-STALE_MINUTES),
+		},
 	)
+	claimed = frappe.db._cursor.rowcount == 1
 	frappe.db.commit()
+	if claimed:
+		reply.attempts = cint(reply.attempts) + 1
+	return claimed
+
+
+def _find(client, reply) -> str | None:
+	return client.find_sent(FIND_MODE[reply.mode], reply.target_id, reply.final_text)
 
 
 def _call(client, reply):
-	if reply.mode == PUBLIC:
-		return client.reply_public(reply.target_id, reply.final_text)
-	if reply.mode == PRIVATE:
-		return client.private_reply(reply.target_id, reply.final_text)
-	return client.send_dm(reply.target_id, reply.final_text, tag=reply.messaging_tag)
+	mode, target, text = reply.mode, reply.target_id, reply.final_text
+	if mode == PUBLIC:
+		return client.reply_public(target, text)
+	if mode == PRIVATE:
+		return client.private_reply(target, text)
+	if mode == DM:
+		return client.send_dm(target, text, tag=reply.messaging_tag)
+	if mode == POST:
+		return client.post(text)
+	if mode == LIKE:
+		return client.like(target)
+	if mode == REPOST:
+		return client.repost(target)
+	if mode == HIDE:
+		return client.hide(target, True)
+	raise PlatformError(f"unknown reply mode {mode!r}")
 
 
 def _handle_error(reply, e: PlatformError, channel: str) -> str:
@@ -120,12 +193,15 @@ def _fail(reply, message: str) -> str:
 	frappe.db.set_value(
 		"Social Reply", reply.name, {"status": FAILED, "error": message[:1000]}, update_modified=False
 	)
-	frappe.get_doc(get_adapter().doctype, reply.reference_name).add_comment(
-		"Info", _("Social reply {0} failed: {1}").format(reply.name, frappe.utils.escape_html(message))
+	note(
+		reply,
+		_("Social reply {0} ({1}) failed: {2}").format(
+			reply.name, _(reply.purpose), frappe.utils.escape_html(message)
+		),
 	)
 	notify(
 		[reply.author],
-		_("Your reply on {0} failed").format(reply.reference_name),
+		_("{0} on {1} failed").format(_(reply.purpose), reply.reference_name),
 		frappe.utils.escape_html(message),
 		document_type="Social Reply",
 		document_name=reply.name,
@@ -135,89 +211,114 @@ def _fail(reply, message: str) -> str:
 
 
 def _mark_sent(reply, external_id: str) -> str:
-	"""Outbound Social Message + sent Communication (first response, SLA) + reply Sent, in one commit."""
-	adapter = get_adapter()
-	issue = frappe.db.get_value(
-		"Issue",
-		reply.reference_name,
-		["social_channel", "social_platform", "social_thread_key", "status"],
-		as_dict=True,
-	)
-	key = message_key(reply.channel, external_id)
-	msg = frappe.db.get_value("Social Message", {"message_key": key}, ["name", "communication"], as_dict=True)
-	comm = reply.communication or (msg.communication if msg else None)
-	automatic = reply.purpose == "Acknowledgement"
-	if automatic:
-		# not an agent's answer: the first response time and the SLA keep waiting for a person
-		frappe.get_doc(adapter.doctype, reply.reference_name).add_comment(
-			"Info", _("Acknowledged automatically: {0}").format(frappe.utils.escape_html(reply.final_text))
-		)
-	elif not comm:
-		comm = adapter.add_message(
-			reply.reference_name,
-			html=to_html(reply.final_text),
-			sender=frappe.db.get_value("User", reply.author, "email") or reply.author,
-			sender_name=frappe.utils.get_fullname(reply.author),
-			sent_on=now_datetime(),
-			inbound=False,
-		)
-	if not msg:
-		doc = frappe.get_doc(
-			{
-				"doctype": "Social Message",
-				"channel": reply.channel,
-				"platform": issue.social_platform,
-				"direction": "Outbound",
-				"kind": "DM" if reply.mode != PUBLIC else "Comment",
-				"status": "Sent",
-				"external_id": external_id,
-				"message_key": key,
-				"posted_on": now_datetime(),
-				"text": reply.final_text,
-				"thread_key": issue.social_thread_key,
-				"parent_external_id": reply.target_id if reply.mode == PUBLIC else None,
-				"reference_doctype": adapter.doctype,
-				"reference_name": reply.reference_name,
-				"communication": comm,
-			}
-		)
-		doc.db_insert()
-		msg_name = doc.name
+	"""Outbound Social Message, the audit line (sent Communication for answers, else a comment) and
+	the reply Sent, in one commit."""
+	values = {"status": SENT, "external_id": external_id, "sent_on": now_datetime(), "error": None}
+	if reply.mode in GESTURES:
+		_gesture_done(reply)
 	else:
-		msg_name = msg.name
-	frappe.db.set_value(
-		"Social Reply",
-		reply.name,
-		{
-			"status": SENT,
-			"external_id": external_id,
-			"sent_on": now_datetime(),
-			"social_message": msg_name,
-			"communication": comm,
-			"error": None,
-			"next_attempt_on": None,
-		},
-		update_modified=False,
-	)
-	if (
-		not automatic
-		and frappe.db.get_single_value("Social Support Settings", "status_after_reply") != "Unchanged"
-		and issue.status == "Open"
-	):
-		frappe.db.set_value("Issue", reply.reference_name, "status", "Replied")
+		msg, comm = _record(reply, external_id)
+		values.update({"social_message": msg, "communication": comm})
+	values["next_attempt_on"] = None
+	frappe.db.set_value("Social Reply", reply.name, values, update_modified=False)
+	if reply.purpose == SURVEY:
+		from social_support.surveys.lifecycle import invitation_sent
+
+		invitation_sent(reply, external_id)
 	frappe.db.commit()
 	return SENT
 
 
+def _record(reply, external_id: str) -> tuple[str, str | None]:
+	adapter = get_adapter()
+	on_ticket = reply.reference_doctype == adapter.doctype
+	thread_key = (
+		frappe.db.get_value(reply.reference_doctype, reply.reference_name, "social_thread_key")
+		if on_ticket
+		else None
+	)
+	key = message_key(reply.channel, external_id)
+	msg = frappe.db.get_value("Social Message", {"message_key": key}, ["name", "communication"], as_dict=True)
+	comm = reply.communication or (msg.communication if msg else None)
+	if reply.purpose in ANSWERS and on_ticket:
+		if not comm:
+			comm = adapter.add_message(
+				reply.reference_name,
+				html=to_html(reply.final_text),
+				sender=frappe.db.get_value("User", reply.author, "email") or reply.author,
+				sender_name=frappe.utils.get_fullname(reply.author),
+				sent_on=now_datetime(),
+				inbound=False,
+			)
+		if (
+			frappe.db.get_single_value("Social Support Settings", "status_after_reply") != "Unchanged"
+			and frappe.db.get_value(adapter.doctype, reply.reference_name, "status") == "Open"
+		):
+			frappe.db.set_value(adapter.doctype, reply.reference_name, "status", "Replied")
+	else:
+		# not an agent's answer: the first response time and the SLA keep waiting for a person
+		note(reply, _audit_line(reply, external_id))
+	if msg:
+		return msg.name, comm
+	doc = frappe.get_doc(
+		{
+			"doctype": "Social Message",
+			"channel": reply.channel,
+			"platform": reply.platform,
+			"direction": "Outbound",
+			"kind": {PUBLIC: "Comment", POST: "Post"}.get(reply.mode, "DM"),
+			"status": "Sent",
+			"external_id": external_id,
+			"message_key": key,
+			"posted_on": now_datetime(),
+			"text": reply.final_text,
+			"thread_key": thread_key,
+			"parent_external_id": reply.target_id if reply.mode == PUBLIC else None,
+			"reference_doctype": reply.reference_doctype,
+			"reference_name": reply.reference_name,
+			"communication": comm,
+		}
+	)
+	doc.db_insert()
+	return doc.name, comm
+
+
+def _audit_line(reply, external_id: str) -> str:
+	text = frappe.utils.escape_html(reply.final_text or "")
+	if reply.purpose == ACKNOWLEDGEMENT:
+		return _("Acknowledged automatically: {0}").format(text)
+	if reply.purpose == INCIDENT_UPDATE:
+		return _("Status update posted on {0} by {1} ({2}): {3}").format(
+			frappe.utils.escape_html(reply.channel), reply.author, external_id, text
+		)
+	if reply.purpose == SURVEY:
+		return _("Satisfaction survey sent by {0}.").format(_(reply.mode))
+	return _("{0} sent by {1}: {2}").format(_(reply.purpose), reply.author, text)
+
+
+def _gesture_done(reply) -> None:
+	if reply.mode == LIKE:
+		frappe.db.set_value("Social Message", reply.in_reply_to, "liked", 1, update_modified=False)
+		line = _("{0} liked the customer's message on {1}.").format(reply.author, reply.platform)
+	elif reply.mode == REPOST:
+		line = _("{0} reposted the customer's message on {1}.").format(reply.author, reply.platform)
+	else:
+		frappe.db.set_value("Social Message", reply.in_reply_to, "hidden", 1, update_modified=False)
+		line = _("{0} hid this comment on {1}: {2}").format(
+			reply.author, reply.platform, frappe.utils.escape_html(reply.action_reason or "")
+		)
+	note(reply, line)
+	if reply.reference_doctype != "Social Message":
+		frappe.get_doc("Social Message", reply.in_reply_to).add_comment("Info", line)
+
+
 def retry_due() -> None:
 	"""Scheduler: replies waiting for a retry, and Sending ones whose worker vanished."""
-	from .replies import enqueue_send
-
 	now = now_datetime()
-	stale = add_to_date(now, minutes=-5)
+	stale = add_to_date(now, minutes=-STALE_MINUTES)
 	for r in frappe.get_all(
 		"Social Reply",
-		filters={"status": ("in", (APPROVED, SENDING))},
+		filters={"status": ("in", SENDABLE)},
 		fields=["name", "status", "next_attempt_on", "modified"],
 		limit=500,
 	):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -183,6 +185,25 @@ class NotFound(PlatformError):
 
 class Duplicate(PlatformError):
 	"""The platform refused because the same thing was already sent (X duplicate text, Meta 10900)."""
+
+
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+LINK = "\u2063link\u2063"  # invisible separators: a placeholder no text of ours contains
+
+
+def comparable_text(text: str | None) -> str:
+	"""A text as it can be compared with what a platform shows of it after sending.
+
+	X answers with ``&amp;``, ``&lt;`` and ``&gt;`` for ``&``, ``<`` and ``>`` and wraps every
+	link in a t.co address; whitespace may be folded. Links go first (a link may hold ``&``),
+	then entities are unescaped and whitespace collapsed, the same on both sides.
+	"""
+	t = _URL.sub(LINK, text or "")
+	return " ".join(html.unescape(t).split())
+
+
+def same_text(sent: str | None, shown: str | None) -> bool:
+	return comparable_text(sent) == comparable_text(shown)
 
 
 def utc(dt: datetime) -> datetime:

@@ -68,7 +68,8 @@ class Sandbox:
 		kinds: rate_limit (params: reset_in seconds), server_error (status), timeout
 		(delay seconds, then a 504), expired_token, outside_window, drop_after (the request is
 		carried out, then the connection is closed without an answer: the client cannot know
-		whether it succeeded).
+		whether it succeeded), slow (wait ``delay`` seconds, then carry the request out and answer
+		normally: a send still in flight while another worker looks).
 		"""
 		if kind not in FAULT_KINDS:
 			raise ValueError(f"unknown fault {kind!r}; expected one of {FAULT_KINDS}")
@@ -114,6 +115,9 @@ class Sandbox:
 			if fault.kind == "timeout":
 				time.sleep(float(fault.params.get("delay", 5)))
 				return Response(504, {"error": "gateway timeout"})
+			if fault.kind == "slow":
+				time.sleep(float(fault.params.get("delay", 2)))
+				return api.handle(req)
 			if fault.kind == "drop_after":
 				api.handle(req)
 				return None

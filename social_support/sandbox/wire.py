@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-FAULT_KINDS = ("rate_limit", "server_error", "timeout", "expired_token", "outside_window", "drop_after")
+FAULT_KINDS = (
+	"rate_limit",
+	"server_error",
+	"timeout",
+	"expired_token",
+	"outside_window",
+	"drop_after",
+	"slow",
+)
 
 
 @dataclass

@@ -9,6 +9,10 @@ Endpoints: GET /2/users/:id/mentions, GET /2/users/:id/tweets, GET /2/tweets/sea
 GET /2/dm_events, GET /2/users/me, POST /2/tweets, POST /2/users/:id/likes, POST /2/users/:id/retweets,
 POST /2/dm_conversations/with/:id/messages. Answers carry x-rate-limit-* headers from a
 per-endpoint budget (see :meth:`set_rate_limit`).
+
+Tweets come back rendered as X renders them: links wrapped in ``https://t.co/...`` and ``&``,
+``<``, ``>`` escaped as entities; the 280 limit counts a link as 23 characters; the duplicate
+check compares what was written. DM texts come back as written.
 """
 
 from __future__ import annotations
@@ -32,6 +36,46 @@ from .wire import Request, Response
 ACCOUNT_ID = "99"
 ACCOUNT_HANDLE = "brand"
 WINDOW_SECONDS = 15 * 60
+TCO_LENGTH = 23  # X counts every link as 23 characters, whatever its length
+_LINK = re.compile(r"https?://\S+", re.IGNORECASE)
+_TRAILING = ".,;:!?)'\""
+
+
+def _split_link(match: str) -> tuple[str, str]:
+	"""X leaves trailing punctuation out of a link."""
+	link = match.rstrip(_TRAILING)
+	return link, match[len(link) :]
+
+
+def tco(url: str) -> str:
+	digest = hashlib.sha1(url.encode()).digest()
+	alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	n = int.from_bytes(digest[:8], "big")
+	code = ""
+	for _ in range(10):
+		n, r = divmod(n, 62)
+		code += alphabet[r]
+	return f"https://t.co/{code}"
+
+
+def render_tweet(text: str) -> str:
+	"""A tweet's text as X answers it: links wrapped in t.co, then ``&``, ``<``, ``>`` escaped."""
+	out, last = [], 0
+	for m in _LINK.finditer(text):
+		link, tail = _split_link(m.group(0))
+		out.append(_escape(text[last : m.start()]) + tco(link) + _escape(tail))
+		last = m.end()
+	out.append(_escape(text[last:]))
+	return "".join(out)
+
+
+def _escape(text: str) -> str:
+	return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def weighted_length(text: str) -> int:
+	"""X's count: every link is 23 characters."""
+	return len(_LINK.sub(lambda m: "x" * TCO_LENGTH + _split_link(m.group(0))[1], text))
 
 
 def _iso(ts: float) -> str:
@@ -103,12 +147,14 @@ class XApi:
 	def post_tweet(
 		self, author_id: str, text: str, in_reply_to: str | None = None, at: float | None = None
 	) -> dict:
-		"""A tweet by anyone (a customer mention, a reply, the account's own post)."""
+		"""A tweet by anyone (a customer mention, a reply, the account's own post). ``text`` is what
+		X shows (rendered: t.co links, escaped entities); ``_source`` what was written."""
 		with self.sandbox.lock:
 			tid = self.next_id()
 			tweet = {
 				"id": tid,
-				"text": text,
+				"text": render_tweet(text),
+				"_source": text,
 				"edit_history_tweet_ids": [tid],
 				"author_id": str(author_id),
 				"created_at": _iso(at or time.time()),
@@ -460,9 +506,9 @@ class XApi:
 		text = body.get("text") or ""
 		if not text.strip():
 			return _error(400, "Invalid Request", "text is required")
-		if len(text) > 280:
+		if weighted_length(text) > 280:
 			return _error(400, "Invalid Request", "Tweet text is too long.")
-		if any(t["author_id"] == me and t["text"] == text for t in self.tweets):
+		if any(t["author_id"] == me and t["_source"] == text for t in self.tweets):
 			return _error(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
 		reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
 		if reply_to and not self.tweet(reply_to):

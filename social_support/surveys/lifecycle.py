@@ -1,14 +1,17 @@
 """Survey lifecycle: scheduled when a social ticket is first Resolved/Closed, sent after a delay in the
 customer's channel and language, answered on the page or with a rating in the channel.
 
-Survey messages are not agent replies: they create no Communication (first response and SLA
-are untouched) and go straight through the platform client; the outbound Social Message keeps
-the platform's echo from becoming a customer message.
+Survey invitations and follow-ups go out through the same gate as agents' replies
+(``outbound.gate.submit``: composed, checked, pre-approved by policy, sent at most once). A survey
+invitation is a Social Reply of purpose Survey: it creates no Communication (first response and
+SLA are untouched); its outbound Social Message keeps the platform's echo from becoming a
+customer message.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import timezone
 
 import frappe
@@ -24,22 +27,16 @@ from social_support.analysis.survey import (
 	same_hash,
 	validate_answers,
 )
-from social_support.ingest import channels as ch
-from social_support.ingest.pipeline import message_key
 from social_support.ingest.profiles import is_placeholder
 from social_support.insights.common import agent_of
-from social_support.platforms import make_client
-from social_support.platforms.base import FACEBOOK, INSTAGRAM, PlatformError
-from social_support.platforms.limits import PUBLIC
+from social_support.outbound import constants as out
+from social_support.platforms.base import FACEBOOK, INSTAGRAM
 
 from .defaults import INVITATION, TEMPLATE_NAME
 
 CLOSED = ("Resolved", "Closed")
 MAX_DM_ATTEMPTS = 4  # a DM that failed for a passing reason is tried again after 2, 4, 8, 16 minutes
-
-
-class RetryLater(Exception):
-	pass
+LINK = re.compile(r"https?://\S+")
 
 
 SCHEDULED, SENT, ANSWERED, EXPIRED, SKIPPED = "Scheduled", "Sent", "Answered", "Expired", "Skipped"
@@ -72,7 +69,7 @@ def on_ticket_update(doc, method=None):
 def _agent_of(ticket: str) -> str | None:
 	sent = frappe.get_all(
 		"Social Reply",
-		filters={"reference_name": ticket, "status": "Sent", "purpose": ("!=", "Acknowledgement")},
+		filters={"reference_name": ticket, "status": out.SENT, "purpose": ("not in", out.NOT_AGENT_REPLIES)},
 		pluck="author",
 		order_by="sent_on asc",
 		limit=1,
@@ -104,21 +101,25 @@ def supported_language(code: str) -> str | None:
 
 # --- sending (scheduler) ------------------------------------------------------------------------
 def send_due(now=None) -> list[str]:
+	"""Each due survey in its own transaction, committed before the next: a failure never undoes
+	another survey's state (and so never sends another invitation with a new link)."""
 	now = now or now_datetime()
 	done = []
+	frappe.db.commit()
 	for name in frappe.get_all(
 		"Social Survey", filters={"status": SCHEDULED, "scheduled_for": ("<=", now)}, pluck="name", limit=200
 	):
-		frappe.db.savepoint("social_survey_send")
 		try:
 			done.append(send(name))
+			frappe.db.commit()
 		except Exception:
-			frappe.db.rollback(save_point="social_survey_send")
+			frappe.db.rollback()
 			frappe.log_error(
 				f"Social survey {name} could not be sent",
 				reference_doctype="Social Survey",
 				reference_name=name,
 			)
+			frappe.db.commit()
 	expire(now)
 	return done
 
@@ -129,56 +130,158 @@ def _skip(survey, reason: str) -> str:
 
 
 def send(name: str) -> str:
-	survey = frappe.get_doc("Social Survey", name)
+	"""One step of a survey's delivery: out.DM, else email, else the public link (by setting), else Skipped.
+
+	The invitation is a Social Reply of purpose Survey, created once per way through the gate
+	(checked like any reply, pre-approved); the survey links to it and is committed before the
+	platform is called. A later run reconciles that reply like any other (look before resending)
+	instead of writing a new invitation; the token is made once, with the first invitation.
+	"""
+	survey = frappe.get_doc("Social Survey", name, for_update=True)
 	if survey.status != SCHEDULED:
 		return survey.status
 	issue = frappe.get_doc(survey.reference_doctype, survey.reference_name)
+	reply = _reply_of(survey)
 	if issue.status not in CLOSED:
-		return _skip(survey, _("The ticket was reopened before the survey went out."))
+		if not reply or _withdraw(reply, _("the ticket was reopened")):
+			return _skip(survey, _("The ticket was reopened before the survey went out."))
+	if reply:
+		if reply.status == out.SENT:
+			invitation_sent(reply, reply.external_id)
+			return SENT
+		if reply.status in out.SENDABLE:
+			return _try(survey, reply.name)
+		# this way did not work (failed, refused): the next one, with the same invitation
+		tried = [r for r in (survey.skip_reason or "").split("; ") if r]
+		tried.append(_("{0}: {1}").format(_(reply.mode), reply.error or reply.status))
+		return _next_way(survey, issue, reply.text, after=reply.mode, tried=tried)
 	settings = frappe.get_cached_doc("Social Support Settings")
 	token, digest = new_token()
-	link = get_url(f"/social-survey?token={token}")
-	text = INVITATION.get(survey.language, INVITATION["en"]).format(link=link)
-	expires = add_to_date(now_datetime(), days=cint(settings.survey_expiry_days) or 14)
-	tried = []
-
-	try:
-		delivered = _by_dm(issue, text, tried, retry_left=cint(survey.attempts) < MAX_DM_ATTEMPTS)
-	except RetryLater as e:
-		attempts = cint(survey.attempts) + 1
-		survey.db_set(
-			{
-				"attempts": attempts,
-				"scheduled_for": add_to_date(now_datetime(), minutes=2**attempts),
-				"skip_reason": str(e)[:500],
-			}
-		)
-		return SCHEDULED
-	if delivered:
-		mode, external_id = "Direct Message", delivered
-	elif _by_email(issue, text, link, tried):
-		mode, external_id = "Email", None
-	elif cint(settings.survey_public_fallback):
-		external_id = _by_public_reply(issue, text, tried)
-		if not external_id:
-			return _skip(survey, "; ".join(tried) or _("no way to reach the customer"))
-		mode = "Public Reply"
-	else:
-		tried.append(_("public link not enabled"))
-		return _skip(survey, "; ".join(tried))
+	text = INVITATION.get(survey.language, INVITATION["en"]).format(link=_link(token))
+	# the token is made once: later ways and retries reuse this invitation
 	survey.db_set(
+		{
+			"token_hash": digest,
+			"expires_on": add_to_date(now_datetime(), days=cint(settings.survey_expiry_days) or 14),
+		}
+	)
+	return _next_way(survey, issue, text, after=None, tried=[])
+
+
+def _link(token: str) -> str:
+	return get_url(f"/social-survey?token={token}")
+
+
+def _reply_of(survey):
+	if not survey.get("reply"):
+		return None
+	return frappe.db.get_value(
+		"Social Reply",
+		survey.reply,
+		["name", "status", "mode", "text", "error", "external_id", "reference_name", "purpose"],
+		as_dict=True,
+	)
+
+
+def _next_way(survey, issue, text: str, after: str | None, tried: list) -> str:
+	if after is None:
+		route = _dm_route(issue, tried)
+		if route:
+			return _invite(survey, issue, text, route, tried)
+	if after in (None, out.DM):
+		if _by_email(issue, text, tried):
+			survey.db_set(
+				{
+					"status": SENT,
+					"skip_reason": None,
+					"sent_on": now_datetime(),
+					"delivery": "Email",
+					"external_id": None,
+				}
+			)
+			issue.add_comment("Info", _("Satisfaction survey sent by {0}.").format(_("Email")))
+			return SENT
+		if cint(frappe.get_cached_doc("Social Support Settings").survey_public_fallback):
+			route = _public_route(issue, tried)
+			if route:
+				return _invite(survey, issue, text, route, tried)
+		else:
+			tried.append(_("public link not enabled"))
+	return _skip(survey, "; ".join(tried) or _("no way to reach the customer"))
+
+
+def _invite(survey, issue, text: str, route, tried: list) -> str:
+	from social_support.outbound import gate
+
+	r = gate.submit(out.SURVEY, text, route=route, once_key=gate.once("survey", survey.name, route.mode))
+	survey.db_set({"reply": r["name"], "skip_reason": "; ".join(tried) or None})
+	if r["status"] == out.REFUSED:
+		return send(survey.name)  # the checks refused it here: the next way
+	return _try(survey, r["name"])
+
+
+def _try(survey, reply_name: str) -> str:
+	"""Marked before the call (committed), then sent; the send path marks the survey Sent."""
+	from social_support.outbound.send import send_reply
+
+	frappe.db.commit()
+	outcome = send_reply(reply_name)
+	survey.reload()
+	if outcome == out.SENT or survey.status != SCHEDULED:
+		return survey.status
+	if outcome in out.SENDABLE:
+		return _later(survey, reply_name)
+	return send(survey.name)  # failed for good: the next way
+
+
+def _later(survey, reply_name: str) -> str:
+	"""A passing failure (rate limit, timeout, 5xx): the same invitation again after 2, 4, 8, 16 minutes."""
+	reply = frappe.db.get_value("Social Reply", reply_name, ["status", "error"], as_dict=True)
+	attempts = cint(survey.attempts) + 1
+	if attempts > MAX_DM_ATTEMPTS and _withdraw(
+		reply_name, _("no answer after {0} attempts").format(attempts)
+	):
+		return send(survey.name)
+	survey.db_set(
+		{
+			"attempts": attempts,
+			"scheduled_for": add_to_date(now_datetime(), minutes=2**attempts),
+			"skip_reason": (reply.error or "")[:500] or None,
+		}
+	)
+	return SCHEDULED
+
+
+def _withdraw(reply, reason: str) -> bool:
+	"""Stop an invitation that has certainly not gone out (Approved, not Sending): compare-and-set."""
+	name = reply if isinstance(reply, str) else reply.name
+	frappe.db.sql(
+		"update `tabSocial Reply` set status=%s, error=%s where name=%s and status in %s",
+		(out.FAILED, reason[:1000], name, (out.APPROVED, out.PENDING)),
+	)
+	withdrawn = frappe.db._cursor.rowcount == 1
+	status = frappe.db.get_value("Social Reply", name, "status")
+	return withdrawn or status in (out.FAILED, out.REFUSED, out.REJECTED)
+
+
+def invitation_sent(reply, external_id: str | None) -> None:
+	"""Called by the send path when a survey invitation is out: the survey is Sent."""
+	name = frappe.db.get_value("Social Survey", {"reply": reply.name}, "name")
+	if not name:
+		return
+	settings = frappe.get_cached_doc("Social Support Settings")
+	frappe.db.set_value(
+		"Social Survey",
+		name,
 		{
 			"status": SENT,
 			"skip_reason": None,  # an earlier passing failure is history now
 			"sent_on": now_datetime(),
-			"delivery": mode,
-			"token_hash": digest,
-			"expires_on": expires,
+			"delivery": reply.mode,
 			"external_id": external_id,
-		}
+			"expires_on": add_to_date(now_datetime(), days=cint(settings.survey_expiry_days) or 14),
+		},
 	)
-	issue.add_comment("Info", _("Satisfaction survey sent by {0}.").format(_(mode)))
-	return SENT
 
 
 def _customer_dm_target(issue):
@@ -186,11 +289,13 @@ def _customer_dm_target(issue):
 	if key.startswith("dm:"):
 		return key[3:]
 	if issue.social_platform == "X":
-		return key.split(":")[-1]  # X lets us write the author of a public mention a DM
+		return key.split(":")[-1]  # X lets us write the author of a public mention a out.DM
 	return None  # Meta: a public commenter gets messages only through a private reply, used for agents
 
 
-def _by_dm(issue, text: str, tried: list, retry_left: bool = False) -> str | None:
+def _dm_route(issue, tried: list):
+	from social_support.outbound.gate import Route, ticket_context
+
 	target = _customer_dm_target(issue)
 	if not target:
 		tried.append(_("no private channel to this customer"))
@@ -212,63 +317,35 @@ def _by_dm(issue, text: str, tried: list, retry_left: bool = False) -> str | Non
 			# HUMAN_AGENT is for people answering, not for automated surveys
 			tried.append(_("Meta's 24-hour messaging window has closed"))
 			return None
-	try:
-		result = make_client(ch.channel_config(issue.social_channel)).send_dm(
-			target, text
-		)  # no HUMAN_AGENT tag: surveys are automated
-	except PlatformError as e:
-		if e.retryable and retry_left:
-			raise RetryLater(str(e)) from e  # rate limit, timeout, 5xx: the same DM a little later
-		tried.append(_("direct message failed: {0}").format(e))
-		return None
-	_record_outbound(issue, result.external_id, text, "DM")
-	return result.external_id
+	return Route(
+		channel=issue.social_channel,
+		platform=issue.social_platform,
+		mode=out.DM,
+		reference_doctype=issue.doctype,
+		reference_name=issue.name,
+		target=target,
+		profile=issue.social_profile,
+		ticket=ticket_context(issue.name),
+	)
 
 
-def _by_public_reply(issue, text: str, tried: list) -> str | None:
+def _public_route(issue, tried: list):
 	from social_support.outbound.actions import first_public_inbound
+	from social_support.outbound.gate import ticket_route
 
 	first = first_public_inbound(issue.name)
 	if not first:
 		tried.append(_("no public thread"))
 		return None
-	try:
-		result = make_client(ch.channel_config(issue.social_channel)).reply_public(
-			frappe.db.get_value("Social Message", first, "external_id"), text
-		)
-	except PlatformError as e:
-		tried.append(_("public reply failed: {0}").format(e))
-		return None
-	_record_outbound(issue, result.external_id, text, "Comment")
-	return result.external_id
+	return ticket_route(issue.name, False, first)
 
 
-def _record_outbound(issue, external_id: str, text: str, kind: str) -> None:
-	doc = frappe.get_doc(
-		{
-			"doctype": "Social Message",
-			"channel": issue.social_channel,
-			"platform": issue.social_platform,
-			"direction": "Outbound",
-			"kind": kind,
-			"status": "Sent",
-			"external_id": external_id,
-			"message_key": message_key(issue.social_channel, external_id),
-			"posted_on": now_datetime(),
-			"text": text,
-			"thread_key": issue.social_thread_key,
-			"reference_doctype": issue.doctype,
-			"reference_name": issue.name,
-		}
-	)
-	doc.db_insert()
-
-
-def _by_email(issue, text: str, link: str, tried: list) -> bool:
+def _by_email(issue, text: str, tried: list) -> bool:
 	email = _real_email(issue)
 	if not email:
 		tried.append(_("no real email address"))
 		return False
+	link = LINK.search(text).group(0)
 	html = frappe.utils.escape_html(text).replace(
 		frappe.utils.escape_html(link), f'<a href="{link}">{link}</a>'
 	)
@@ -421,7 +498,7 @@ def follow_up_due(now=None) -> list[str]:
 	now = now or now_datetime()
 	cutoff = add_to_date(now, hours=-hours)
 	sent = []
-	# waiting since the later of the customer's last message and our last reply; one follow-up per wait
+	# waiting since the later of the customer's last message and our last words; one follow-up per wait
 	for t in frappe.db.sql(
 		"""select i.name, i.social_channel, i.contact from `tabIssue` i
 		where i.status = 'Replied' and ifnull(i.social_channel, '') != ''
@@ -429,16 +506,20 @@ def follow_up_due(now=None) -> list[str]:
 			and (i.social_followup_sent_on is null or i.social_followup_sent_on < i.social_last_inbound_on)
 			and not exists (
 				select 1 from `tabSocial Reply` r where r.reference_doctype = 'Issue' and r.reference_name = i.name
-				and r.status not in ('Rejected', 'Failed', 'Draft') and coalesce(r.sent_on, r.creation) >= %(cutoff)s)
+				and r.status not in %(not_said)s and r.mode in %(text_modes)s
+				and coalesce(r.sent_on, r.creation) >= %(cutoff)s)
 		order by i.social_last_inbound_on asc limit 200""",
-		{"cutoff": cutoff},
+		{
+			"cutoff": cutoff,
+			"not_said": (out.REJECTED, out.FAILED, out.DRAFT, out.REFUSED),
+			"text_modes": out.TEXT_MODES,
+		},
 		as_dict=True,
 	):
-		from social_support.outbound.replies import APPROVED, enqueue_send, plan, ticket_context
+		from social_support.outbound import gate
 
 		try:
-			ticket = ticket_context(t.name)
-			p = plan(ticket, False, None)
+			route = gate.ticket_route(t.name)
 		except frappe.ValidationError as e:
 			frappe.get_doc("Issue", t.name).add_comment("Info", _("No follow-up sent: {0}").format(e))
 			frappe.db.set_value("Issue", t.name, "social_followup_sent_on", now, update_modified=False)
@@ -446,30 +527,16 @@ def follow_up_due(now=None) -> list[str]:
 			continue
 		first = (frappe.db.get_value("Contact", t.contact, "first_name") if t.contact else "") or ""
 		text = settings.followup_text.replace("{first_name}", first.lstrip("@")).strip()
-		if ticket.social_platform == "X" and p["mode"] == PUBLIC and p["handle"]:
-			text = f"@{p['handle']} {text}"
-		reply = frappe.get_doc(
-			{
-				"doctype": "Social Reply",
-				"reference_doctype": "Issue",
-				"reference_name": t.name,
-				"channel": t.social_channel,
-				"platform": ticket.social_platform,
-				"mode": p["mode"],
-				"in_reply_to": p["answered"].name,
-				"target_id": p["target"],
-				"messaging_tag": p["tag"],
-				"text": text,
-				"final_text": text,
-				"purpose": "Follow-up",
-				"status": APPROVED,
-				"author": "Administrator",
-			}
-		).insert(ignore_permissions=True)
+		try:
+			r = gate.submit(out.FOLLOW_UP, text, route=route)
+		except frappe.ValidationError as e:
+			frappe.get_doc("Issue", t.name).add_comment("Info", _("No follow-up sent: {0}").format(e))
+			frappe.clear_messages()
+			r = None
 		frappe.db.set_value("Issue", t.name, "social_followup_sent_on", now, update_modified=False)
-		frappe.get_doc("Issue", t.name).add_comment(
-			"Info", _("Follow-up queued: {0}").format(frappe.utils.escape_html(text))
-		)
-		enqueue_send(reply.name)
-		sent.append(reply.name)
+		if r and r["status"] != out.REFUSED:
+			frappe.get_doc("Issue", t.name).add_comment(
+				"Info", _("Follow-up queued: {0}").format(frappe.utils.escape_html(r["final_text"]))
+			)
+			sent.append(r["name"])
 	return sent

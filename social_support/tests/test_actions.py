@@ -130,14 +130,20 @@ class TestIncidents(ReplyCase):
 		).insert(ignore_permissions=True)
 		frappe.db.commit()
 		self.assertEqual(len(agent.incident_action(inc.name, "link", json.dumps(tickets))["linked"]), 3)
-		posted = agent.incident_action(inc.name, "post_update")
-		self.assertEqual(posted[x.name], self.sandbox.x.sent_tweets()[-1]["id"])
+		# the status update is a public word like any other: under "approve public replies" it waits
+		update = agent.incident_action(inc.name, "post_update")[x.name]
+		self.assertEqual(update["status"], "Pending Approval")
 		answers = agent.incident_action(inc.name, "answer_all")["replies"]
 		self.assertEqual([a["status"] for a in answers], ["Pending Approval"] * 3)
 		frappe.set_user(APPROVER)
-		approved = agent.approve_replies(names=json.dumps([a["name"] for a in answers]))
+		approved = agent.approve_replies(names=json.dumps([update["name"]] + [a["name"] for a in answers]))
 		frappe.set_user("Administrator")
-		self.assertEqual(len(approved["approved"]), 3)
+		self.assertEqual(len(approved["approved"]), 4)
+		self.assertEqual(send_reply(update["name"]), "Sent")
+		self.assertEqual(
+			frappe.db.get_value("Social Reply", update["name"], "external_id"),
+			self.sandbox.x.sent_tweets()[-1]["id"],
+		)
 		for a in answers:
 			self.assertEqual(send_reply(a["name"]), "Sent")
 		self.assertEqual(len([t for t in self.sandbox.x.sent_tweets() if "known outage" in t["text"]]), 3)

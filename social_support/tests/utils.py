@@ -294,8 +294,9 @@ class ReplyCase(SocialTestCase):
 	def ensure_users(self):
 		for email, roles in (
 			(AGENT, ["Social Agent", "Support Team"]),
-			(APPROVER, ["Social Approver", "Support Team"]),
-			(APPROVER2, ["Social Approver", "Support Team"]),
+			# approving needs the right to post on the channel (its Posting Role, Social Agent by default)
+			(APPROVER, ["Social Approver", "Social Agent", "Support Team"]),
+			(APPROVER2, ["Social Approver", "Social Agent", "Support Team"]),
 			(TRAINEE, ["Social Agent", "Social Trainee", "Support Team"]),
 			(OUTSIDER, ["Support Team"]),
 		):

@@ -31,6 +31,7 @@ from ..base import (
 	RateLimited,
 	SendResult,
 	TransientError,
+	same_text,
 	utc,
 )
 from . import constants as c
@@ -223,14 +224,20 @@ class MetaClient:
 		data = self._request(f"{self.account_id}/feed", post_args={"message": text})
 		return SendResult(str(data.get("id")), data)
 
-	def find_sent(self, mode: str, target: str, text: str) -> str | None:
-		"""The id of what we already sent (after an answer was lost), else None. mode: public | dm | private."""
-		if mode == "public":
-			edge = "comments" if self.platform == FACEBOOK else "replies"
-			raw = self._request(f"{target}/{edge}", {"limit": 100})
+	def find_sent(self, mode: str, target: str | None, text: str) -> str | None:
+		"""The id of what we already sent (after an answer was lost), else None.
+
+		mode: public (a comment under ``target``), post (on the Page's feed), dm | private."""
+		if mode in ("public", "post"):
+			path = (
+				f"{self.account_id}/feed"
+				if mode == "post"
+				else f"{target}/{'comments' if self.platform == FACEBOOK else 'replies'}"
+			)
+			raw = self._request(path, {"limit": 100})
 			for cm in raw.get("data") or []:
 				author = str((cm.get("from") or {}).get("id") or "")
-				if author == self.account_id and (cm.get("message") or cm.get("text")) == text:
+				if author == self.account_id and same_text(text, cm.get("message") or cm.get("text")):
 					return str(cm["id"])
 			return None
 		platform = "messenger" if self.platform == FACEBOOK else "instagram"
@@ -244,7 +251,7 @@ class MetaClient:
 				to = {str(x.get("id")) for x in (m.get("to") or {}).get("data") or []}
 				if (
 					sender == self.account_id
-					and m.get("message") == text
+					and same_text(text, m.get("message"))
 					and (mode == "private" or str(target) in to)
 				):
 					return str(m["id"])

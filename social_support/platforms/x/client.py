@@ -31,6 +31,7 @@ from ..base import (
 	RateLimited,
 	SendResult,
 	TransientError,
+	same_text,
 )
 from . import constants as c
 
@@ -259,8 +260,12 @@ class XClient:
 	def private_reply(self, comment_id: str, text: str) -> SendResult:
 		raise BadRequest("private replies to a post are not supported on X; send a DM")
 
-	def find_sent(self, mode: str, target: str, text: str) -> str | None:
-		"""The id of what we already sent (after an answer was lost), else None. mode: public | dm."""
+	def find_sent(self, mode: str, target: str | None, text: str) -> str | None:
+		"""The id of what we already sent (after an answer was lost), else None.
+
+		mode: public (a reply to ``target``), post (a post of our own), dm (to ``target``). X shows
+		the text rendered (entities escaped, links wrapped in t.co): compared with ``same_text``.
+		"""
 		if mode == "dm":
 			data = self._call(
 				self.client.get_direct_message_events,
@@ -274,7 +279,7 @@ class XClient:
 				)
 				if (
 					str(e.get("sender_id")) == self.account_id
-					and e.get("text") == text
+					and same_text(text, e.get("text"))
 					and str(target) in partners
 				):
 					return str(e["id"])
@@ -288,7 +293,9 @@ class XClient:
 		)
 		for t in data.get("data") or []:
 			refs = {r.get("type"): str(r.get("id")) for r in t.get("referenced_tweets") or []}
-			if t.get("text") == text and refs.get("replied_to") == str(target):
+			answered = refs.get("replied_to")
+			where = answered == str(target) if mode == "public" else answered is None
+			if where and same_text(text, t.get("text")):
 				return str(t["id"])
 		return None
 

@@ -49,12 +49,13 @@ frappe.provide("social_support");
 
 social_support.show_reply_states = function (frm) {
 	frappe.xcall("social_support.api.agent.composer_context", { ticket: frm.doc.name }).then((ctx) => {
-		const colors = { "Pending Approval": "orange", Approved: "blue", Sending: "blue", Sent: "green", Failed: "red", Rejected: "red" };
+		const s = ctx.statuses;
+		const colors = { [s.pending]: "orange", [s.approved]: "blue", [s.sending]: "blue", [s.sent]: "green", [s.failed]: "red", [s.rejected]: "red", [s.refused]: "red" };
 		(ctx.replies || [])
-			.filter((r) => r.status !== "Sent")
+			.filter((r) => r.status !== s.sent)
 			.slice(0, 3)
 			.forEach((r) => {
-				let text = __("Reply {0}: {1}", [r.name, __(r.status)]);
+				let text = __("{0} {1}: {2}", [__(r.purpose || "Reply"), r.name, __(r.status)]);
 				if (r.rejection_reason) text += " — " + frappe.utils.escape_html(r.rejection_reason);
 				if (r.error) text += " — " + frappe.utils.escape_html(r.error);
 				frm.dashboard.add_comment(text, colors[r.status] || "gray", true);
@@ -114,8 +115,9 @@ social_support.open_composer = function (frm) {
 					.xcall("social_support.api.agent.reply", { ticket: frm.doc.name, text: values.text, private: values.private ? 1 : 0 })
 					.then((r) => {
 						d.hide();
-						const msg = r.status === "Pending Approval" ? __("Waiting for approval ({0})", [r.approval_reasons.join(", ")]) : __("Queued to send");
-						frappe.show_alert({ message: msg, indicator: r.status === "Pending Approval" ? "orange" : "green" });
+						const pending = r.status === ctx.statuses.pending;
+						const msg = pending ? __("Waiting for approval ({0})", [r.approval_reasons.join(", ")]) : __("Queued to send");
+						frappe.show_alert({ message: msg, indicator: pending ? "orange" : "green" });
 						frm.reload_doc();
 					})
 					.finally(() => d.get_primary_btn().prop("disabled", false));
@@ -129,8 +131,12 @@ social_support.open_composer = function (frm) {
 			frappe
 				.xcall("social_support.api.agent.check_draft", { ticket: frm.doc.name, text, private: d.get_value("private") ? 1 : 0 })
 				.then((r) => {
+					// the count is of the text as it will be sent: the customer's @handle on X and the signature included
 					const over = r.limit && r.length > r.limit;
 					let html = `<div class="social-count ${over ? "text-danger" : "text-muted"}">${r.length} / ${r.limit || "∞"} · ${__(r.mode)}${ctx.signature ? " · " + __("signed") + " " + frappe.utils.escape_html(ctx.signature) : ""}</div>`;
+					if (text.trim()) {
+						html += `<div class="social-final text-muted small">${__("As sent")}: ${frappe.utils.escape_html(r.final_text || "")}</div>`;
+					}
 					html += (r.checks || [])
 						.map((c) => `<div class="social-check ${c.level === "error" ? "text-danger" : "text-warning"}">${frappe.utils.escape_html(c.message)}</div>`)
 						.join("");

@@ -9,7 +9,10 @@ class SocialTriageRule(Document):
 	def validate(self):
 		error = validate_regex(self.regex)
 		if error:
-			frappe.throw(_("The regular expression is not valid: {0}").format(error))
+			frappe.throw(
+				_("The regular expression cannot be used: {0}").format(frappe.utils.escape_html(error)),
+				title=_("Regular Expression"),
+			)
 		if self.action != "Create Ticket" and (
 			self.priority or self.issue_type or self.tags or self.assign_to
 		):

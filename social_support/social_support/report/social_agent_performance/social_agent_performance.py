@@ -11,8 +11,7 @@ from social_support.analysis.business_time import seconds_to_hours
 from social_support.analysis.metrics import csat, median
 from social_support.insights.columns import column
 from social_support.insights.filters import period, team_agents
-
-AUTOMATED = ("Acknowledgement", "Follow-up")
+from social_support.outbound.constants import NOT_AGENT_REPLIES as AUTOMATED
 
 
 def execute(filters=None):

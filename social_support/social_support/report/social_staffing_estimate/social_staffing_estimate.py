@@ -13,6 +13,7 @@ from social_support.analysis.staffing import handling_minutes, hourly_plan, mont
 from social_support.insights.business_hours import business_hours
 from social_support.insights.columns import column
 from social_support.insights.filters import message_conditions, period
+from social_support.outbound.constants import NOT_AGENT_REPLIES
 
 
 def execute(filters=None):
@@ -102,8 +103,8 @@ def measured_handling_minutes(start, end) -> float | None:
 	times = defaultdict(list)
 	for author, sent_on in frappe.db.sql(
 		"""select author, sent_on from `tabSocial Reply` where status='Sent' and sent_on between %s and %s
-		and purpose not in ('Acknowledgement', 'Follow-up') and author is not null""",
-		(start, end),
+		and purpose not in %s and author is not null""",
+		(start, end, NOT_AGENT_REPLIES),
 	):
 		times[author].append(get_datetime(sent_on).timestamp())
 	return handling_minutes(times)

@@ -1,0 +1,581 @@
+"""One way out: every word and gesture the brand publishes passes here.
+
+``submit(purpose, ...)`` creates the outbound Social Reply of any purpose (an agent's reply, move
+to DM, thank publicly, an acknowledgement, a follow-up, an incident answer or status update, a
+survey invitation, a like, a repost, a hide) and walks it through the same steps:
+
+1. route: channel, mode, target, what it answers, the reference (ticket, incident or message),
+   Meta's window and tag; refused when the platform would refuse;
+2. who: the author may post from the channel and write the ticket (automatic messages are the
+   app's own and skip this step, never the others);
+3. compose: the customer's @handle on X public replies, the agent's signature on their own words;
+4. checks (``analysis.reply_checks``): length, personal data in public, tone. An error stops an
+   agent's message before anything is stored; a templated one is recorded as Refused with the
+   reason on the ticket (or incident), so one bad template never stops the others;
+5. policy: approval reasons and tiers (automatic messages are pre-approved by policy, never
+   unchecked); hides need a reason, a confirmation unless the comment is spam or trolling, and
+   are refused for complaints whatever the client says;
+6. once: a once-key (per message for gestures, per incident/channel/text for a status update,
+   per survey and way, per ticket for acknowledgements) gives back the existing live item
+   instead of a second one, enforced by a unique index;
+7. send: the send job (``send.send_reply``: claim by compare-and-set, look before resending,
+   outbound Social Message, audit line). Status updates and gestures are sent at once when
+   nothing holds them, so the agent sees the platform's answer.
+
+``preview`` runs steps 1, 3 and 4 without storing anything: the composer's live count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timezone
+
+import frappe
+from frappe import _
+from frappe.utils import cint, get_datetime, now_datetime
+
+from social_support.analysis import detect_language
+from social_support.analysis.reply_checks import ERROR, check_reply, signature, with_signature
+from social_support.platforms.base import FACEBOOK, INSTAGRAM, X
+from social_support.platforms.limits import char_limit
+from social_support.tickets import get_adapter
+
+from .constants import (
+	APPROVED,
+	AUTOMATIC,
+	CLOSED,
+	DM,
+	GESTURES,
+	HIDE,
+	INCIDENT_UPDATE,
+	LIVE,
+	PENDING,
+	POST,
+	PRIVATE,
+	PUBLIC,
+	PUBLIC_MODES,
+	REFUSED,
+	SIGNED,
+	TEMPLATED,
+)
+
+TRAINEE_ROLE = "Social Trainee"
+ALWAYS_MAY_POST = ("Social Manager", "System Manager")
+DEFAULT_POSTING_ROLES = ("Social Agent", "Social Approver")
+APP_AUTHOR = "Administrator"  # automatic messages: the app speaks, not a person
+HIDE_INTENTS = ("spam", "troll")
+SEND_AT_ONCE = (INCIDENT_UPDATE, *GESTURES)
+
+
+@dataclass
+class Route:
+	"""Where an outbound item goes and what it belongs to."""
+
+	channel: str
+	platform: str
+	mode: str
+	reference_doctype: str
+	reference_name: str
+	target: str | None = None
+	in_reply_to: str | None = None  # the Social Message answered or acted on
+	tag: str | None = None  # Meta messaging tag
+	handle: str | None = None  # the customer's handle (X public replies address it)
+	profile: str | None = None  # the customer's Social Profile (policy: flagged, high reach)
+	ticket: frappe._dict | None = None
+
+
+# --- 1. route ------------------------------------------------------------------------------------
+def ticket_context(ticket: str) -> frappe._dict:
+	issue = frappe.db.get_value(
+		"Issue",
+		ticket,
+		[
+			"name",
+			"social_channel",
+			"social_platform",
+			"social_thread_key",
+			"social_conversation",
+			"social_profile",
+			"status",
+		],
+		as_dict=True,
+	)
+	if not issue or not issue.social_channel:
+		frappe.throw(_("{0} is not a social ticket.").format(ticket))
+	return issue
+
+
+def latest_inbound(ticket: str, kind: str | None = None):
+	filters = {"reference_name": ticket, "direction": "Inbound"}
+	if kind:
+		filters["kind"] = kind
+	rows = frappe.get_all(
+		"Social Message",
+		filters=filters,
+		fields=["name", "external_id", "kind", "author_id", "author_handle", "posted_on", "thread_key"],
+		order_by="posted_on desc",
+		limit=1,
+	)
+	return rows[0] if rows else None
+
+
+def plan(ticket: dict, private: bool, in_reply_to: str | None) -> dict:
+	"""Where a reply on a ticket goes: mode, target, the message answered, and the Meta messaging tag."""
+	platform = ticket.social_platform
+	if in_reply_to:
+		answered = frappe.db.get_value(
+			"Social Message",
+			in_reply_to,
+			[
+				"name",
+				"external_id",
+				"kind",
+				"author_id",
+				"author_handle",
+				"posted_on",
+				"reference_name",
+				"direction",
+			],
+			as_dict=True,
+		)
+		if not answered or answered.reference_name != ticket.name:
+			frappe.throw(_("Message {0} is not part of ticket {1}.").format(in_reply_to, ticket.name))
+	else:
+		answered = latest_inbound(ticket.name)
+	if not answered:
+		frappe.throw(_("The ticket has no customer message to answer yet."))
+	thread_private = ticket.social_conversation == "Private" or answered.kind == "DM"
+	customer = answered.author_id
+	if thread_private or (private and platform == X):
+		mode, target = DM, customer
+	elif private:
+		mode, target = PRIVATE, answered.external_id  # Meta: a private reply to the comment
+	else:
+		mode, target = PUBLIC, answered.external_id
+	tag = None
+	if platform in (FACEBOOK, INSTAGRAM) and mode in (DM, PRIVATE):
+		tag = _meta_window(ticket.name, mode, answered)
+	return {
+		"mode": mode,
+		"target": target,
+		"answered": answered,
+		"tag": tag,
+		"handle": answered.author_handle,
+	}
+
+
+def _meta_window(ticket: str, mode: str, answered) -> str | None:
+	"""RESPONSE inside 24 h; HUMAN_AGENT to 7 days (people only); beyond: refused before approval, not after."""
+	from social_support.platforms.meta import PRIVATE_REPLY_WINDOW_DAYS, messaging_window
+
+	now = now_datetime()
+	if mode == PRIVATE:
+		age_days = (now - get_datetime(answered.posted_on)).total_seconds() / 86400
+		if age_days > PRIVATE_REPLY_WINDOW_DAYS:
+			frappe.throw(
+				_(
+					"Meta allows a private reply to a comment only within 7 days; this comment is {0} days old."
+				).format(int(age_days))
+			)
+		return None
+	last = latest_inbound(ticket, "DM") or answered
+	window = messaging_window(
+		get_datetime(last.posted_on).replace(tzinfo=timezone.utc), now.replace(tzinfo=timezone.utc), True
+	)
+	if window is None:
+		frappe.throw(
+			_(
+				"The customer's last message is more than 7 days old: Meta does not allow a reply any more. Ask them to write again, or use another channel."
+			)
+		)
+	return None if window == "RESPONSE" else "HUMAN_AGENT"
+
+
+def ticket_route(ticket_name: str, private: bool = False, in_reply_to: str | None = None) -> Route:
+	t = ticket_context(ticket_name)
+	p = plan(t, bool(private), in_reply_to)
+	return Route(
+		channel=t.social_channel,
+		platform=t.social_platform,
+		mode=p["mode"],
+		reference_doctype=get_adapter().doctype,
+		reference_name=t.name,
+		target=p["target"],
+		in_reply_to=p["answered"].name,
+		tag=p["tag"],
+		handle=p["handle"],
+		profile=t.social_profile,
+		ticket=t,
+	)
+
+
+def message_route(message: str, mode: str) -> Route:
+	"""A gesture (like, repost, hide) on a customer's message."""
+	msg = frappe.db.get_value(
+		"Social Message",
+		message,
+		[
+			"name",
+			"channel",
+			"platform",
+			"direction",
+			"external_id",
+			"author_handle",
+			"social_profile",
+			"reference_doctype",
+			"reference_name",
+		],
+		as_dict=True,
+	)
+	if not msg:
+		frappe.throw(_("Message {0} does not exist.").format(message))
+	if msg.direction != "Inbound":
+		frappe.throw(_("Only customer messages can be liked, reposted or hidden."))
+	ticket = msg.reference_name if msg.reference_doctype == get_adapter().doctype else None
+	return Route(
+		channel=msg.channel,
+		platform=msg.platform,
+		mode=mode,
+		reference_doctype=msg.reference_doctype if ticket else "Social Message",
+		reference_name=ticket or msg.name,
+		target=msg.external_id,
+		in_reply_to=msg.name,
+		handle=msg.author_handle,
+		profile=msg.social_profile,
+		ticket=ticket_context(ticket) if ticket else None,
+	)
+
+
+def channel_route(channel: str, incident: str) -> Route:
+	"""A post of the channel's own for an incident: no ticket, no customer."""
+	platform = frappe.db.get_value("Social Channel", channel, "platform")
+	if not platform:
+		frappe.throw(_("Channel {0} does not exist.").format(channel))
+	return Route(
+		channel=channel,
+		platform=platform,
+		mode=POST,
+		reference_doctype="Social Incident",
+		reference_name=incident,
+	)
+
+
+# --- 2. who --------------------------------------------------------------------------------------
+def can_post(channel: str, user: str | None = None) -> bool:
+	"""The channel's Posting Role; without one, Social Agents and Social Approvers (approvers are agents too)."""
+	roles = set(frappe.get_roles(user))
+	if roles & set(ALWAYS_MAY_POST):
+		return True
+	role = frappe.db.get_value("Social Channel", channel, "posting_role")
+	return role in roles if role else bool(roles & set(DEFAULT_POSTING_ROLES))
+
+
+def authorize(route: Route, user: str) -> None:
+	if not can_post(route.channel, user):
+		frappe.throw(
+			_("You are not allowed to post from channel {0}.").format(route.channel), frappe.PermissionError
+		)
+	# answering, liking or hiding on a ticket changes it; a status update changes the incident
+	ptype = "read" if route.reference_doctype == "Social Message" else "write"
+	frappe.get_doc(route.reference_doctype, route.reference_name).check_permission(ptype)
+
+
+# --- 3. compose and 4. checks --------------------------------------------------------------------
+def compose(
+	text: str,
+	*,
+	platform: str,
+	mode: str,
+	handle: str | None,
+	author: str,
+	settings,
+	signed: bool = True,
+) -> tuple[str, str, list]:
+	"""(body, final text as sent, checks): the customer's @handle kept on X public replies, the signature added."""
+	body = (text or "").strip()
+	if platform == X and mode == PUBLIC and handle and f"@{handle.lower()}" not in body.lower():
+		body = f"@{handle} {body}"  # X threads replies under the mention; keep the customer addressed
+	sig = signature(settings.signature_style, frappe.utils.get_fullname(author)) if signed else ""
+	final = with_signature(body, sig)
+	return body, final, final_checks(final, platform=platform, mode=mode, settings=settings, body=body)
+
+
+def final_checks(final: str, *, platform: str, mode: str, settings, body: str | None = None) -> list:
+	"""The checks of a text as sent (also re-run by ``approval.assert_sendable`` before the platform call)."""
+	if mode in GESTURES:
+		return []  # a like, repost or hide carries no words
+	return check_reply(
+		final,
+		# a post of our own is public, and on X as long as a reply
+		platform=platform,
+		mode=PUBLIC if mode == POST else mode,
+		block_pii_in_public=bool(cint(settings.block_pii_in_public)),
+		language=detect_language(body if body is not None else final),
+		require_greeting=bool(cint(settings.require_greeting)) and mode != POST,
+	)
+
+
+def errors_of(checks) -> list[str]:
+	return [c.message for c in checks if c.level == ERROR]
+
+
+def verify(purpose: str, text: str, route: Route) -> None:
+	"""Refuse now what ``submit`` would refuse, without storing anything."""
+	user = APP_AUTHOR if purpose in AUTOMATIC else frappe.session.user
+	_body, _final, checks = compose(
+		text,
+		platform=route.platform,
+		mode=route.mode,
+		handle=route.handle,
+		author=user,
+		settings=frappe.get_cached_doc("Social Support Settings"),
+		signed=purpose in SIGNED,
+	)
+	errors = errors_of(checks)
+	if errors:
+		frappe.throw("<br>".join(frappe.utils.escape_html(e) for e in errors), title=_("Reply not sent"))
+
+
+def preview(ticket: str, text: str, private: bool = False, purpose: str = "Reply") -> dict:
+	"""What the composer shows while typing: the text as it will be sent, its length and the checks."""
+	route = ticket_route(ticket, private)
+	settings = frappe.get_cached_doc("Social Support Settings")
+	_body, final, checks = compose(
+		text,
+		platform=route.platform,
+		mode=route.mode,
+		handle=route.handle,
+		author=frappe.session.user,
+		settings=settings,
+		signed=purpose in SIGNED,
+	)
+	return {
+		"mode": route.mode,
+		"final_text": final,
+		"length": len(final),
+		"limit": char_limit(route.platform, route.mode),
+		"checks": [c.to_dict() for c in checks],
+	}
+
+
+# --- 5. policy -----------------------------------------------------------------------------------
+def approval_reasons(route: Route, warnings: list, user: str, settings) -> list[str]:
+	reasons = []
+	if cint(settings.approve_all):
+		reasons.append(_("all replies are approved"))
+	# Administrator holds every role, the trainee one included; it is not a trainee
+	if cint(settings.approve_trainees) and user != "Administrator" and TRAINEE_ROLE in frappe.get_roles(user):
+		reasons.append(_("written by a trainee"))
+	if cint(settings.approve_public) and route.mode in PUBLIC_MODES:
+		reasons.append(_("public reply"))
+	if cint(settings.approve_warnings) and warnings:
+		reasons.append(_("has warnings"))
+	if (
+		cint(settings.approve_flagged)
+		and route.profile
+		and frappe.db.get_value("Social Profile", route.profile, "flagged")
+	):
+		reasons.append(_("flagged profile"))
+	threshold = cint(settings.approve_min_followers)
+	if threshold and route.profile:
+		followers = cint(frappe.db.get_value("Social Profile", route.profile, "follower_count"))
+		if followers >= threshold:
+			reasons.append(_("high-reach profile ({0} followers)").format(followers))
+	return reasons
+
+
+def check_hide(message: str, reason: str | None, confirmed: bool) -> None:
+	"""Hide only spam or abuse against the published rules, with a reason; never a complaint."""
+	if not (reason or "").strip():
+		frappe.throw(_("Say why the comment is hidden; it is kept in the audit trail."))
+	intent = frappe.db.get_value("Social Message", message, "intent")
+	if intent == "complaint":
+		frappe.throw(_("Complaints are not hidden."))  # no flag from a client changes this
+	if intent not in HIDE_INTENTS and not confirmed:
+		frappe.throw(
+			_(
+				"This comment was not classified as spam or trolling. Confirm that it breaks the published rules to hide it; complaints are never hidden."
+			)
+		)
+
+
+# --- the one function ----------------------------------------------------------------------------
+def submit(
+	purpose: str,
+	text: str = "",
+	*,
+	route: Route,
+	incident: str | None = None,
+	communication: str | None = None,
+	once_key: str | None = None,
+	reason: str | None = None,
+	confirmed: bool = False,
+) -> dict:
+	"""Create, check, hold or queue one outbound item. Returns {name, status, warnings,
+	approval_reasons, final_text, errors, existing}."""
+	automatic = purpose in AUTOMATIC
+	user = APP_AUTHOR if automatic else frappe.session.user
+	if not automatic:
+		authorize(route, user)
+	elif route.tag == "HUMAN_AGENT":
+		frappe.throw(
+			_(
+				"Meta's 24-hour window has closed; the HUMAN_AGENT tag is for people, not for automatic messages."
+			)
+		)
+	if once_key:
+		existing = _live(once_key)
+		if existing:
+			return _result(existing, existing=True)
+	settings = frappe.get_cached_doc("Social Support Settings")
+	gesture = route.mode in GESTURES
+	if route.mode == HIDE:
+		check_hide(route.in_reply_to, reason, confirmed)
+	if gesture:
+		body = final = ""
+		checks = []
+	else:
+		body, final, checks = compose(
+			text,
+			platform=route.platform,
+			mode=route.mode,
+			handle=route.handle,
+			author=user,
+			settings=settings,
+			signed=purpose in SIGNED,
+		)
+	errors = errors_of(checks)
+	warnings = [c.message for c in checks if c.message not in errors]
+	if errors and purpose not in TEMPLATED:
+		frappe.throw("<br>".join(frappe.utils.escape_html(e) for e in errors), title=_("Reply not sent"))
+	reasons = [] if automatic or errors else approval_reasons(route, warnings, user, settings)
+	tiers = max(1, min(3, cint(settings.approval_tiers) or 1)) if reasons else 0
+	status = REFUSED if errors else PENDING if tiers else APPROVED
+	doc = frappe.get_doc(
+		{
+			"doctype": "Social Reply",
+			"reference_doctype": route.reference_doctype,
+			"reference_name": route.reference_name,
+			"channel": route.channel,
+			"platform": route.platform,
+			"mode": route.mode,
+			"in_reply_to": route.in_reply_to,
+			"target_id": route.target,
+			"messaging_tag": route.tag,
+			"text": body,
+			"final_text": final,
+			"warnings": "\n".join(warnings) or None,
+			"error": "\n".join(errors)[:1000] or None,
+			"approvals_needed": tiers,
+			"approvals_done": 0,
+			"approval_reasons": ", ".join(reasons) or None,
+			"author": user,
+			"status": status,
+			"communication": communication,
+			"purpose": purpose,
+			"incident": incident,
+			"action_reason": (reason or "").strip() or None,
+			"once_key": once_key,
+		}
+	)
+	if once_key:
+		_release(once_key)
+	doc.flags.social_internal = True  # the gate is the app's own door (the controller refuses others)
+	try:
+		doc.insert(ignore_permissions=True)
+	except frappe.UniqueValidationError:
+		# another request created the same item a moment ago: that one counts
+		frappe.clear_messages()
+		existing = _live(once_key) if once_key else None
+		if not existing:
+			raise
+		return _result(existing, existing=True)
+	if errors:
+		note(doc, _("{0} not sent: {1}").format(_(purpose), frappe.utils.escape_html("; ".join(errors))))
+	elif tiers:
+		notify_approvers(doc)
+	elif purpose in SEND_AT_ONCE:
+		from .send import send_reply
+
+		send_reply(doc.name)
+		doc.reload()
+	else:
+		enqueue_send(doc.name)
+	return _result(doc, warnings=warnings, reasons=reasons, errors=errors)
+
+
+def _live(once_key: str):
+	name = frappe.db.get_value("Social Reply", {"once_key": once_key, "status": ("in", LIVE)}, "name")
+	return frappe.get_doc("Social Reply", name) if name else None
+
+
+def _release(once_key: str) -> None:
+	"""A rejected, failed or refused item does not block doing the same thing again."""
+	frappe.db.sql(
+		"update `tabSocial Reply` set once_key=null where once_key=%s and status in %s",
+		(once_key, CLOSED),
+	)
+
+
+def _result(doc, existing=False, warnings=None, reasons=None, errors=None) -> dict:
+	return {
+		"name": doc.name,
+		"status": doc.status,
+		"warnings": warnings if warnings is not None else (doc.warnings or "").splitlines(),
+		"approval_reasons": reasons
+		if reasons is not None
+		else [r for r in (doc.approval_reasons or "").split(", ") if r],
+		"final_text": doc.final_text or "",
+		"errors": errors if errors is not None else ([doc.error] if doc.status == REFUSED else []),
+		"external_id": doc.external_id,
+		"error": doc.error,
+		"existing": existing,
+	}
+
+
+def once(*parts) -> str:
+	"""A short once-key from its parts (long texts are hashed)."""
+	key = ":".join(str(p) for p in parts)
+	if len(key) <= 140:
+		return key
+	return key[:100] + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+# --- audit and people ----------------------------------------------------------------------------
+def describe(reply) -> str:
+	"""What an outbound item says or does, for people (notifications, comments)."""
+	if reply.mode in GESTURES:
+		text = frappe.db.get_value("Social Message", reply.in_reply_to, "text") or ""
+		return _("{0} the customer's message: {1}").format(_(reply.mode), text[:200])
+	return reply.final_text or ""
+
+
+def note(reply, html: str) -> None:
+	"""An Info comment on what the item belongs to (the ticket, the incident or the message)."""
+	if reply.reference_doctype and reply.reference_name:
+		frappe.get_doc(reply.reference_doctype, reply.reference_name).add_comment("Info", html)
+
+
+def notify_approvers(reply) -> None:
+	from social_support.ingest.notify import notify, users_with_role
+
+	notify(
+		[u for u in users_with_role("Social Approver", "Social Manager") if u != reply.author]
+		or ["Administrator"],
+		_("{0} on {1} waits for approval").format(_(reply.purpose), reply.reference_name),
+		frappe.utils.escape_html(describe(reply)),
+		document_type="Social Reply",
+		document_name=reply.name,
+	)
+
+
+def enqueue_send(name: str) -> None:
+	frappe.enqueue(
+		"social_support.outbound.send.send_reply",
+		queue="short",
+		job_id=f"social_support:send:{name}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		name=name,
+	)
