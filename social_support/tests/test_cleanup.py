@@ -13,6 +13,7 @@ from .utils import (
 	issue_for,
 	leftover_test_records,
 	make_channel,
+	purge_records,
 	remove_test_records,
 	uid,
 	work,
@@ -72,13 +73,13 @@ class TestSuiteCleanup(SocialTestCase):
 		)
 
 	def _remove_kept(self, channel, profile):
-		for ticket in frappe.get_all("Issue", filters={"social_channel": channel}, pluck="name"):
-			frappe.delete_doc("Issue", ticket, force=True, ignore_permissions=True)
-		frappe.db.delete("Social Message", {"channel": channel})
-		frappe.db.delete("Social Inbound Event", {"channel": channel})
 		contact = frappe.db.get_value("Social Profile", profile, "contact")
-		frappe.delete_doc("Social Profile", profile, force=True, ignore_permissions=True, ignore_missing=True)
-		if contact:
-			frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True, ignore_missing=True)
-		frappe.delete_doc("Social Channel", channel, force=True, ignore_permissions=True)
+		purge_records("Issue", frappe.get_all("Issue", filters={"social_channel": channel}, pluck="name"))
+		for doctype in ("Social Message", "Social Inbound Event"):
+			purge_records(doctype, frappe.get_all(doctype, filters={"channel": channel}, pluck="name"))
+		purge_records("Social Profile", [profile])
+		purge_records("Contact", [contact])
+		frappe.delete_doc(
+			"Social Channel", channel, force=True, ignore_permissions=True, delete_permanently=True
+		)
 		frappe.db.commit()

@@ -60,12 +60,19 @@ class TestProcessing(SocialTestCase):
 
 		frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
 		frappe.db.commit()
+		self.addCleanup(self.remove_priority, priority)
 		frappe.db.value_cache.clear()  # a worker starts every job on a fresh connection
 		self.assertEqual(events.retry([failed[0].name]), 1)
 		work(self.fb.name)
 		self.assertEqual(frappe.db.get_value("Social Inbound Event", failed[0].name, "status"), "Processed")
 		issue = issue_for(self.fb.name, public_thread_key(post, who))
 		self.assertEqual(issue.priority, priority)
+
+	def remove_priority(self, priority):
+		frappe.delete_doc(
+			"Issue Priority", priority, force=True, ignore_permissions=True, delete_permanently=True
+		)
+		frappe.db.commit()
 
 	def test_one_bad_item_does_not_block_the_rest(self):
 		post, good, bad = uid(), uid(), uid()

@@ -387,11 +387,36 @@ TRACES = (
 )
 
 
+# what the suite makes; the traces of these left behind by a test's own cleanup go too
+SUITE_DOCTYPES = (
+	"Social Channel",
+	"Social Message",
+	"Social Reply",
+	"Social Survey",
+	"Social Incident",
+	"Social Profile",
+	"Issue",
+	"Contact",
+)
+# deletions during the run leave a feed comment and a Deleted Document each
+DELETED_DURING_THE_RUN = (
+	*SUITE_DOCTYPES,
+	"User",
+	"Notification Settings",
+	"Customer",
+	"Assignment Rule",
+	"Role",
+	"Custom Field",
+	"Scheduled Job Type",
+	"Issue Priority",
+)
+
+
 def _names(doctype: str, filters) -> list[str]:
 	return frappe.get_all(doctype, filters=filters, pluck="name", limit_page_length=0)
 
 
-def _purge(doctype: str, names) -> None:
+def purge_records(doctype: str, names) -> None:
 	"""Delete the rows, their child rows and what points at them, without the controllers' hooks."""
 	names = sorted(set(filter(None, names)))
 	if not names or not frappe.db.table_exists(doctype):
@@ -408,9 +433,32 @@ def _purge_traces(doctype: str, names: list[str]) -> None:
 		if trace == doctype or not frappe.db.table_exists(trace):
 			continue
 		if trace in ("Communication", "Email Queue"):  # these have child rows of their own
-			_purge(trace, _names(trace, {type_field: doctype, name_field: ("in", names)}))
+			purge_records(trace, _names(trace, {type_field: doctype, name_field: ("in", names)}))
 		else:
 			frappe.db.delete(trace, {type_field: doctype, name_field: ("in", names)})
+
+
+def _purge_orphaned_traces() -> None:
+	"""Traces made during the run that point at a suite document no longer there."""
+	for doctype in SUITE_DOCTYPES:
+		for trace, type_field, name_field in TRACES:
+			if trace == doctype or not frappe.db.table_exists(trace):
+				continue
+			orphans = frappe.db.sql_list(
+				f"""select t.name from `tab{trace}` t left join `tab{doctype}` d on d.name = t.`{name_field}`
+				where t.`{type_field}` = %s and d.name is null and t.creation >= %s""",
+				(doctype, SUITE_STARTED),
+			)
+			if trace in ("Communication", "Email Queue"):
+				purge_records(trace, orphans)
+			elif orphans:
+				frappe.db.delete(trace, {"name": ("in", orphans)})
+	for doctype in DELETED_DURING_THE_RUN:
+		frappe.db.delete(
+			"Comment",
+			{"comment_type": "Deleted", "reference_doctype": doctype, "creation": (">=", SUITE_STARTED)},
+		)
+		frappe.db.delete("Deleted Document", {"deleted_doctype": doctype, "creation": (">=", SUITE_STARTED)})
 
 
 def _delete_docs(doctype: str, names, force: bool = True) -> None:
@@ -508,27 +556,27 @@ def remove_test_records() -> None:
 	for channel in channels:
 		incidents |= set(_names("Social Incident", {"channels": ("like", f"%{channel}%")}))
 
-	_purge("Social Reply", replies)
-	_purge("Social Survey", surveys)
-	_purge("Social Incident", incidents)
-	_purge("Social Message", messages)
+	purge_records("Social Reply", replies)
+	purge_records("Social Survey", surveys)
+	purge_records("Social Incident", incidents)
+	purge_records("Social Message", messages)
 	if in_channels:
-		_purge("Social Inbound Event", _names("Social Inbound Event", in_channels))
-		_purge("Social Poll Cursor", _names("Social Poll Cursor", in_channels))
+		purge_records("Social Inbound Event", _names("Social Inbound Event", in_channels))
+		purge_records("Social Poll Cursor", _names("Social Poll Cursor", in_channels))
 	# deliveries for accounts no channel has (the webhook tests' strangers) carry no channel
-	_purge(
+	purge_records(
 		"Social Inbound Event",
 		_names("Social Inbound Event", {"channel": ("is", "not set"), "creation": (">=", SUITE_STARTED)}),
 	)
-	_purge("Issue", issues)
-	_purge("Social Profile", profiles)
+	purge_records("Issue", issues)
+	purge_records("Social Profile", profiles)
 	_delete_docs("Contact", contacts, force=False)
 	_delete_docs("Customer", customers, force=False)
-	_purge("Social Triage Rule", _names("Social Triage Rule", {"rule_name": ("like", "Test %")}))
-	_purge(
+	purge_records("Social Triage Rule", _names("Social Triage Rule", {"rule_name": ("like", "Test %")}))
+	purge_records(
 		"Error Log", _names("Error Log", {"method": ("like", "Social %"), "creation": (">=", SUITE_STARTED)})
 	)
-	_purge(
+	purge_records(
 		"Notification Log",
 		_names(
 			"Notification Log",
@@ -546,7 +594,15 @@ def remove_test_records() -> None:
 			pluck="parent",
 		)
 		_delete_docs("Assignment Rule", rules)
-		_purge("Notification Log", _names("Notification Log", {"for_user": ("in", users)}))
+		purge_records("Notification Log", _names("Notification Log", {"for_user": ("in", users)}))
+		purge_records(
+			"Email Queue",
+			frappe.get_all(
+				"Email Queue Recipient",
+				filters={"parenttype": "Email Queue", "recipient": ("in", users)},
+				pluck="parent",
+			),
+		)
 	# Frappe gives every user a contact, and deleting the user only unlinks it
 	user_contacts = set(_names("Contact", {"user": ("in", users)})) if users else set()
 	for pattern in TEST_USER_PATTERNS:
@@ -554,6 +610,7 @@ def remove_test_records() -> None:
 	_delete_docs("Contact", user_contacts)
 	_delete_docs("User", users)
 	_delete_docs("Social Channel", channels)
+	_purge_orphaned_traces()
 	frappe.db.commit()
 
 
