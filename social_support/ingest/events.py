@@ -14,6 +14,7 @@ import frappe
 from frappe.utils import add_to_date, cint, now_datetime
 
 from social_support.platforms import get_family
+from social_support.platforms.base import clean_text, redact_payload, redact_secrets
 
 from .pipeline import DUPLICATE, NEW, SKIPPED, UPDATED, Context, process_item
 
@@ -33,7 +34,11 @@ def store_event(
 	account_ids: list[str] | None = None,
 	status: str = QUEUED,
 	summary: str | None = None,
+	known_secrets: list[str] | tuple[str, ...] = (),
 ) -> str:
+	"""Store a delivery or poll page as it came, minus secrets: Graph ``paging.next`` links carry
+	the Page token, and events are readable by Social Managers and kept in every backup.
+	``known_secrets``: the channel's own credentials, redacted wherever they appear."""
 	doc = frappe.get_doc(
 		{
 			"doctype": "Social Inbound Event",
@@ -41,12 +46,14 @@ def store_event(
 			"platform": platform,
 			"channel": channel,
 			"stream": stream,
-			"payload": payload,
+			"payload": redact_payload(payload, known_secrets),
 			"status": status,
 			"received_on": now_datetime(),
 			"attempts": 0,
-			"account_ids": ", ".join(account_ids or [])[:140] or None,
-			"summary": summary,
+			# ids and the summary come from the payload and live in fields the desk renders as HTML
+			"account_ids": clean_text(", ".join(account_ids or []), single_line=True) or None,
+			"summary": clean_text(redact_secrets(summary, known_secrets), single_line=True, limit=1000)
+			or None,
 		}
 	)
 	doc.flags.ignore_permissions = True

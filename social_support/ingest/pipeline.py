@@ -18,6 +18,7 @@ from social_support.platforms.base import (
 	INBOUND,
 	KIND_DM,
 	InboundItem,
+	clean_item,
 	public_thread_key,
 )
 from social_support.tickets import NewTicket, get_adapter
@@ -44,6 +45,10 @@ def message_key(channel: str, external_id: str) -> str:
 
 
 def process_item(ctx: Context, item: InboundItem) -> str:
+	# the one gate for outside values: ids checked (an item without a valid author id is refused
+	# with InvalidItem, which fails its event visibly), links and media only on the platforms'
+	# own hosts, names defused, text size-limited
+	item = clean_item(item)
 	key = message_key(ctx.channel, item.external_id)
 	existing = frappe.db.get_value(
 		"Social Message", {"message_key": key}, ["name", "text", "status", "communication"], as_dict=True
@@ -51,7 +56,7 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 	if item.action == ACTION_DELETE:
 		return _mark_deleted(existing, item) if existing else SKIPPED
 	if existing:
-		if item.action == ACTION_EDIT and clean_text(item.text) != (existing.text or ""):
+		if item.action == ACTION_EDIT and item.text != (existing.text or ""):
 			return _apply_edit(existing, item)
 		return DUPLICATE
 
@@ -76,7 +81,7 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 			"author_id": item.author.user_id,
 			"author_handle": item.author.handle,
 			"author_name": item.author.name,
-			"text": clean_text(item.text),
+			"text": item.text,
 			"attachments": "\n".join(item.attachments) or None,
 			"thread_key": thread_key,
 			"root_external_id": thread_root(thread_key) or item.root_external_id,

@@ -76,7 +76,7 @@ def poll_channel(channel: str, client=None) -> dict:
 	client = client or make_client(config)
 	try:
 		for stream in client.streams():
-			result["streams"][stream] = _poll_stream(doc, client, stream)
+			result["streams"][stream] = _poll_stream(doc, client, stream, list(config.credentials.values()))
 			if result["streams"][stream].get("paused"):
 				# the rate budget is spent: the channel stays paused until the reset
 				return result
@@ -97,7 +97,7 @@ def poll_channel(channel: str, client=None) -> dict:
 	return result
 
 
-def _poll_stream(doc, client, stream: str) -> dict:
+def _poll_stream(doc, client, stream: str, secrets: list[str]) -> dict:
 	cursor = get_cursor(doc.name, stream)
 	pages = items = 0
 	for page in client.poll(stream, cursor):
@@ -108,6 +108,8 @@ def _poll_stream(doc, client, stream: str) -> dict:
 			channel=doc.name,
 			stream=stream,
 			payload=json.dumps(page.raw, ensure_ascii=False),
+			# paging links carry the token; the page is stored without it
+			known_secrets=secrets,
 		)
 		frappe.db.commit()  # stored before processing: nothing is lost if processing dies
 		status = process_event(event)

@@ -5,20 +5,33 @@ from __future__ import annotations
 import re
 
 import frappe
+from frappe.model.naming import append_number_if_name_exists
 from frappe.utils import cint, now_datetime
 
-from social_support.platforms.base import Author
+from social_support.platforms.base import Author, InvalidItem, clean_author, profile_link, valid_user_id
+
+from .text import clean_text
 
 _UNSAFE = re.compile(r"[^a-z0-9._-]")
+# characters Frappe refuses in a document name ("<", ">") or that make names awkward in links
+_NAME_UNSAFE = re.compile(r"[<>\"'`\\]")
+CONTACT_NAME_LENGTH = 100
 
 
-def profile_name(platform: str, user_id: str) -> str:
-	return f"{platform}-{user_id}"
+def profile_name(platform: str, user_id: str | None) -> str:
+	"""``<platform>-<user id>``; a missing or malformed id is refused, never a shared "X-None"."""
+	if not valid_user_id(platform, user_id):
+		raise InvalidItem(
+			f"{platform}: refused, {clean_text(user_id, single_line=True, limit=60)!r} is not a valid "
+			"user id (a profile is never filed under an unknown user)"
+		)
+	return f"{platform}-{str(user_id).strip()}"
 
 
 def ensure_profile(platform: str, author: Author, settings):
 	"""The author's profile, created (with a Contact, by setting) on first sight, refreshed after."""
 	name = profile_name(platform, author.user_id)
+	author = clean_author(platform, author)
 	row = frappe.db.get_value(
 		"Social Profile",
 		name,
@@ -70,28 +83,37 @@ def ensure_profile(platform: str, author: Author, settings):
 
 
 def profile_url(platform: str, author: Author) -> str | None:
-	if platform == "X" and author.handle:
-		return f"https://x.com/{author.handle}"
-	if platform == "Instagram" and author.handle:
-		return f"https://www.instagram.com/{author.handle}"
-	return None
+	return profile_link(platform, author.handle)
 
 
 def _create_contact(platform: str, author: Author) -> str:
-	label = author.name or (f"@{author.handle}" if author.handle else f"{platform} user {author.user_id}")
+	"""A Contact whose first/last name keep the (cleaned) display text; its document name is a
+	safe label, because Frappe refuses "<" and ">" in names and a refused name would leave the
+	customer's message without a ticket forever."""
+	fallback = f"{platform} user {author.user_id}"
+	label = clean_text(author.name, single_line=True) or (f"@{author.handle}" if author.handle else fallback)
 	first, _, last = label.partition(" ")
 	contact = frappe.get_doc(
 		{
 			"doctype": "Contact",
-			"first_name": first[:140] or label[:140],
-			"last_name": last[:140] or None,
+			"first_name": first or label,
+			"last_name": last or None,
 			"status": "Open",
 		}
 	)
 	contact.flags.ignore_permissions = True
 	contact.flags.ignore_mandatory = True
-	contact.insert()
+	contact.insert(set_name=contact_name(label, fallback))
 	return contact.name
+
+
+def contact_name(label: str, fallback: str) -> str:
+	"""A document name for a Contact made from outside text: Frappe's forbidden characters out,
+	a readable fallback when nothing readable is left, numbered when taken."""
+	name = " ".join(_NAME_UNSAFE.sub(" ", label or "").split())[:CONTACT_NAME_LENGTH].strip(" -_.,;:")
+	if not re.search(r"\w", name) or name.lower().startswith("new contact") or name == "Contact":
+		name = fallback
+	return append_number_if_name_exists("Contact", name)
 
 
 def placeholder_email(profile_name_: str, domain: str | None) -> str:

@@ -18,7 +18,7 @@ from frappe.utils import add_to_date, cint, now_datetime
 from social_support.ingest import channels as ch
 from social_support.ingest.notify import notify
 from social_support.ingest.pipeline import message_key
-from social_support.ingest.text import to_html
+from social_support.ingest.text import clean_text, to_html
 from social_support.platforms import make_client
 from social_support.platforms.base import AuthError, Duplicate, PlatformError, RateLimited, TransientError
 from social_support.tickets import get_adapter
@@ -271,7 +271,7 @@ def _record(reply, external_id: str) -> tuple[str, str | None]:
 			"external_id": external_id,
 			"message_key": key,
 			"posted_on": now_datetime(),
-			"text": reply.final_text,
+			"text": clean_text(reply.final_text),
 			"thread_key": thread_key,
 			"parent_external_id": reply.target_id if reply.mode == PUBLIC else None,
 			"reference_doctype": reply.reference_doctype,

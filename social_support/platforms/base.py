@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
+import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 # Platform names as stored in Social Channel.platform
 X = "X"
@@ -237,3 +239,330 @@ def public_thread_key(root_id: str, customer_id: str) -> str:
 
 def dm_thread_key(customer_id: str) -> str:
 	return f"dm:{customer_id}"
+
+
+# --- outside values ----------------------------------------------------------------------------
+# Everything a platform delivers is data written by strangers. Ids and handles are checked
+# against the platform's own patterns (they end up in document names, links and thread keys),
+# links are only ever built by us on the platform's own host, media only from the platforms'
+# media hosts. Text comes in two shapes:
+# - message bodies are kept as written (the agent must read exactly what the customer wrote) and
+#   live only where the desk shows them literally: Code fields (escaped in the form, the list
+#   and the report view) and HTML we build by escaping (ingest/text.to_html);
+# - one-line labels (names, subjects) live in Data fields, which the desk renders as HTML, so
+#   anything in them that would open a tag is defused.
+# db_insert / db.set_value skip Frappe's own sanitizing: this is the only cleaning they get.
+
+MAX_TEXT = 20_000  # longer than any platform allows; guards the database from abuse
+MAX_LABEL = 140  # names and other one-line labels (a Data field)
+
+
+class InvalidItem(ValueError):
+	"""An item the app refuses to file (no valid author, no valid id): its event fails visibly."""
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# bidirectional overrides can make a name read backwards ("moc.dnarb" shown as "brand.com")
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# Only "<" followed by an ASCII letter, "/", "!" or "?" opens a tag, end tag, comment or
+# declaration in HTML; "<3", "a < b" and "<-" stay text. A space after such a "<" keeps every
+# character readable and makes it text for any HTML renderer.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def clean_text(value: Any, *, single_line: bool = False, limit: int | None = None) -> str:
+	"""Outside text as the app stores it. Idempotent.
+
+	Always: control characters removed (tabs and line breaks stay in multi-line text), line
+	breaks normalized, size-limited. A message body is otherwise kept exactly as written.
+	``single_line`` (names, subjects, any label stored in a Data field): whitespace collapsed,
+	bidi overrides removed, and whatever would open an HTML tag defused with a space
+	("<img ...>" -> "< img ...>"), so "Eve <3 >:(" stays as it is and markup never runs.
+	"""
+	if value is None:
+		return ""
+	text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+	text = _CONTROL.sub("", text)
+	if not single_line:
+		return text[: limit if limit is not None else MAX_TEXT]
+	text = " ".join(_TAG_OPEN.sub("< ", _BIDI.sub("", text)).split())
+	# a "<" cut off from its defusing space could meet a letter of the page around it
+	return text[: limit if limit is not None else MAX_LABEL].rstrip("<").rstrip()
+
+
+_NUMERIC_ID = re.compile(r"[0-9]{1,25}")
+_META_OBJECT_ID = re.compile(r"[0-9]{1,25}(?:_[0-9]{1,25}){0,3}")  # 123, PAGE_POST, POST_COMMENT
+# Messenger / Instagram message ids ("m_...", base64 "aWdf...", old "mid.$cAA..:..")
+_META_MESSAGE_ID = re.compile(r"[A-Za-z0-9._:$=+/-]{1,255}")
+HANDLE_PATTERNS = {
+	X: re.compile(r"[A-Za-z0-9_]{1,15}"),
+	INSTAGRAM: re.compile(r"[A-Za-z0-9._]{1,30}"),
+	FACEBOOK: re.compile(r"[A-Za-z0-9.]{1,50}"),
+}
+
+
+def _str_id(value: Any) -> str:
+	if value is None or isinstance(value, bool):
+		return ""
+	return str(value).strip()
+
+
+def valid_user_id(platform: str, value: Any) -> bool:
+	"""X user ids, Facebook PSIDs / user ids and Instagram user ids are numeric."""
+	return bool(_NUMERIC_ID.fullmatch(_str_id(value)))
+
+
+def valid_object_id(platform: str, value: Any) -> bool:
+	"""A post, comment or media id: numeric on X, numeric or underscore-joined numbers on Meta."""
+	pattern = _NUMERIC_ID if platform == X else _META_OBJECT_ID
+	return bool(pattern.fullmatch(_str_id(value)))
+
+
+def valid_message_id(platform: str, kind: str, value: Any) -> bool:
+	"""The id of the item itself: X ids are numeric; Meta DMs carry message ids, the rest object ids."""
+	if platform != X and kind == KIND_DM:
+		return bool(_META_MESSAGE_ID.fullmatch(_str_id(value)))
+	return valid_object_id(platform, value)
+
+
+def id_text(value: Any) -> str:
+	"""An id as text for a parser: "" when absent (never the string "None")."""
+	return _str_id(value)
+
+
+def clean_handle(platform: str, value: Any) -> str | None:
+	"""The handle when it matches the platform's pattern (an "@" in front is dropped), else None."""
+	handle = _str_id(value).removeprefix("@")
+	pattern = HANDLE_PATTERNS.get(platform)
+	return handle if pattern and pattern.fullmatch(handle) else None
+
+
+def x_permalink(handle: str | None, tweet_id: Any) -> str | None:
+	handle = clean_handle(X, handle)
+	if not handle or not valid_object_id(X, tweet_id):
+		return None
+	return f"https://x.com/{handle}/status/{_str_id(tweet_id)}"
+
+
+def facebook_permalink(object_id: Any) -> str | None:
+	if not valid_object_id(FACEBOOK, object_id):
+		return None
+	return f"https://www.facebook.com/{_str_id(object_id)}"
+
+
+def profile_link(platform: str, handle: str | None) -> str | None:
+	handle = clean_handle(platform, handle)
+	if not handle:
+		return None
+	if platform == X:
+		return f"https://x.com/{handle}"
+	if platform == INSTAGRAM:
+		return f"https://www.instagram.com/{handle}"
+	return None
+
+
+_PERMALINKS = {
+	X: re.compile(r"https://x\.com/(?:[A-Za-z0-9_]{1,15}|i/web)/status/[0-9]{1,25}"),
+	FACEBOOK: re.compile(r"https://www\.facebook\.com/[0-9]{1,25}(?:_[0-9]{1,25}){0,3}"),
+	INSTAGRAM: re.compile(r"https://www\.instagram\.com/(?:p|reel)/[A-Za-z0-9_-]{1,64}/?"),
+}
+
+
+def clean_permalink(platform: str, value: Any) -> str | None:
+	"""Only the links we build: https on the platform's own host, from validated ids."""
+	pattern = _PERMALINKS.get(platform)
+	link = _str_id(value)
+	return link if pattern and pattern.fullmatch(link) else None
+
+
+MEDIA_HOSTS = {
+	X: ("pbs.twimg.com", "video.twimg.com", "ton.twitter.com", "abs.twimg.com"),
+	FACEBOOK: ("lookaside.fbsbx.com", "cdn.fbsbx.com", ".fbcdn.net", ".cdninstagram.com"),
+	INSTAGRAM: ("lookaside.fbsbx.com", "cdn.fbsbx.com", ".fbcdn.net", ".cdninstagram.com"),
+}
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]{1,2000}")
+
+
+def clean_media_url(platform: str, value: Any) -> str | None:
+	"""An https URL on one of the platform's media hosts (".host" = any subdomain), else None."""
+	url = _str_id(value)
+	if not _URL_CHARS.fullmatch(url):
+		return None
+	try:
+		parts = urlsplit(url)
+		port = parts.port
+	except ValueError:
+		return None
+	host = (parts.hostname or "").lower()
+	if parts.scheme != "https" or parts.username or parts.password or port not in (None, 443) or not host:
+		return None
+	for allowed in MEDIA_HOSTS.get(platform, ()):
+		if host == allowed or (allowed.startswith(".") and host.endswith(allowed)):
+			return url
+	return None
+
+
+_THREAD_KEY = re.compile(r"public:([0-9_]{1,130}):([0-9]{1,25})|dm:([0-9]{1,25})")
+
+
+def clean_item(item: InboundItem) -> InboundItem:
+	"""The item as the app may store it (a copy): the one gate between a platform and the database.
+
+	Refused with :class:`InvalidItem` (its event fails visibly): an unknown platform, a message
+	without a valid platform id, a new or edited message without a valid author id (it is never
+	filed under a shared "None" customer), a thread key not built from valid ids. Dropped to
+	None: handles that do not match the platform's pattern, permalinks not on the platform's own
+	host, media not on its media hosts, odd parent/root ids. Text and names: :func:`clean_text`.
+	"""
+	platform = item.platform
+	if platform not in PLATFORMS:
+		raise InvalidItem(f"unknown platform {clean_text(platform, single_line=True, limit=40)!r}")
+	if (
+		item.kind not in KINDS
+		or item.direction not in (INBOUND, OUTBOUND)
+		or item.action not in (ACTION_CREATE, ACTION_EDIT, ACTION_DELETE)
+	):
+		raise InvalidItem(f"{platform}: refused, unknown kind, direction or action")
+	if not valid_message_id(platform, item.kind, item.external_id):
+		raise InvalidItem(
+			f"{platform} {item.kind}: refused, its platform id "
+			f"{clean_text(item.external_id, single_line=True, limit=60)!r} is not a valid {platform} id"
+		)
+	where = f"{platform} {item.kind} {item.external_id}"
+	author = item.author or Author(user_id="")
+	writes = item.action != ACTION_DELETE
+	if writes and not valid_user_id(platform, author.user_id):
+		raise InvalidItem(
+			f"{where}: refused, it has no valid author id "
+			f"({clean_text(author.user_id, single_line=True, limit=60)!r}); a message is never filed "
+			"under an unknown customer"
+		)
+	match = _THREAD_KEY.fullmatch(item.thread_key or "")
+	if writes and (not match or (match.group(1) and not valid_object_id(platform, match.group(1)))):
+		raise InvalidItem(
+			f"{where}: refused, its conversation "
+			f"{clean_text(item.thread_key, single_line=True, limit=80)!r} is not built from valid ids"
+		)
+	attachments = [u for u in (clean_media_url(platform, a) for a in item.attachments or []) if u]
+	return replace(
+		item,
+		external_id=_str_id(item.external_id),
+		text=clean_text(item.text),
+		author=clean_author(platform, author),
+		parent_external_id=_object_or_none(platform, item.parent_external_id),
+		root_external_id=_object_or_none(platform, item.root_external_id),
+		permalink=clean_permalink(platform, item.permalink),
+		attachments=attachments,
+		stream=item.stream if re.fullmatch(r"[a-z_]{1,40}", item.stream or "") else None,
+	)
+
+
+def clean_author(platform: str, author: Author) -> Author:
+	"""What may be stored of an author: a valid id (else ""), a handle matching the platform's
+	pattern, a defused one-line name, an avatar on the platform's media hosts, a count."""
+	try:
+		followers = int(author.follower_count) if author.follower_count is not None else None
+	except (TypeError, ValueError):
+		followers = None
+	return Author(
+		user_id=_str_id(author.user_id) if valid_user_id(platform, author.user_id) else "",
+		handle=clean_handle(platform, author.handle),
+		name=clean_text(author.name, single_line=True) or None,
+		avatar_url=clean_media_url(platform, author.avatar_url),
+		follower_count=followers if followers is None or followers >= 0 else None,
+	)
+
+
+def _object_or_none(platform: str, value: Any) -> str | None:
+	return _str_id(value) if valid_object_id(platform, value) else None
+
+
+# --- secrets in stored text ----------------------------------------------------------------------
+# Graph API ``paging.next`` links carry ``access_token=`` (and sometimes ``appsecret_proof=``);
+# raw pages are stored on Social Inbound Event, readable by Social Managers and in every backup.
+REDACTED = "REDACTED"
+MIN_KNOWN_SECRET = 16  # shorter "secrets" (test values, verify tokens) would hit ordinary words
+# names of values that are secrets; pagination cursors (next_token, pagination_token) are not
+_SECRET_NAME = (
+	r"(?:[A-Za-z0-9_]*(?:access_?token|refresh_?token|auth_?token|id_?token|session_?token|bearer"
+	r"|secret|password|passwd|appsecret_proof|signature|api_?key)[A-Za-z0-9_]*"
+	r"|token|oauth_token|key|sig|proof)"
+)
+_SECRET_KEY = re.compile(_SECRET_NAME, re.IGNORECASE)
+# ?name=value / &name=value in a URL (also as \u0026 or &amp; inside JSON or HTML)
+_SECRET_QUERY = re.compile(
+	r"(?i)((?:[?&;]|\\u0026|&amp;)" + _SECRET_NAME + r"=)([^&\s\"'#\\<>]+)",
+)
+# "name": "value" in JSON, name="value" in an OAuth header, 'name': 'value' in a repr
+_SECRET_PAIR = re.compile(
+	r"(?i)((?<![A-Za-z0-9_])[\"']?" + _SECRET_NAME + r"[\"']?\s*[:=]\s*[\"'])((?:[^\"'\\\s]|\\.)+)([\"'])",
+)
+# an Authorization header's credentials (token68), not an OAuth header's first name=value pair
+_AUTH_HEADER = re.compile(
+	r"(?i)\b(Bearer|OAuth)(\s+)(?!REDACTED)[A-Za-z0-9._~+/%-]{8,}=*(?![A-Za-z0-9._~+/=%\"-])"
+)
+# token shapes that are secrets wherever they appear in logs: Meta user/page tokens, Instagram
+# tokens, X app bearer tokens
+_TOKEN_SHAPES = re.compile(r"\b(?:EAA[A-Za-z0-9]{20,}|IG(?:QV|AA)[A-Za-z0-9_-]{20,}|A{12,}[A-Za-z0-9%]{20,})")
+_LINK = re.compile(r"^\s*https?://", re.IGNORECASE)
+
+
+def _redact_known(text: str, known) -> str:
+	for secret in known or ():
+		if secret and len(secret) >= MIN_KNOWN_SECRET:
+			text = text.replace(secret, REDACTED)
+	return text
+
+
+def redact_secrets(text: str | None, known: list[str] | tuple[str, ...] = ()) -> str | None:
+	"""Free text (an error, a traceback, a log line) with tokens replaced by REDACTED.
+
+	``known``: secret values to redact wherever they appear (a channel's own credentials).
+	"""
+	if not text:
+		return text
+	text = _redact_known(text, known)
+	text = _SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, text)
+	text = _SECRET_PAIR.sub(
+		lambda m: m.group(0) if m.group(2) == REDACTED else m.group(1) + REDACTED + m.group(3), text
+	)
+	text = _AUTH_HEADER.sub(lambda m: m.group(1) + m.group(2) + REDACTED, text)
+	return _TOKEN_SHAPES.sub(REDACTED, text)
+
+
+def redact_payload(payload: str | None, known: list[str] | tuple[str, ...] = ()) -> str | None:
+	"""A stored JSON payload without secrets, customer words untouched.
+
+	Values under secret-named keys and token-like query parameters of links are replaced (and
+	``known`` secrets anywhere); what customers wrote is left alone, so a message that says
+	"password" or shouts "AAAAAAAA..." reaches the agent as written. A payload with nothing to
+	redact is returned byte for byte. Not JSON: treated as free text.
+	"""
+	if not payload:
+		return payload
+	try:
+		data = json.loads(payload)
+	except ValueError:
+		return redact_secrets(payload, known)
+	changed = [False]
+
+	def walk(value, key=None):
+		if isinstance(value, dict):
+			return {k: walk(v, k) for k, v in value.items()}
+		if isinstance(value, list):
+			return [walk(v, key) for v in value]
+		if not isinstance(value, str):
+			return value
+		if isinstance(key, str) and _SECRET_KEY.fullmatch(key) and value:
+			new = REDACTED
+		elif _LINK.match(value) and not any(clean_media_url(p, value) for p in PLATFORMS):
+			# (media links keep their CDN signature: the attachment needs it to be seen)
+			new = _SECRET_QUERY.sub(lambda m: m.group(1) + REDACTED, _redact_known(value, known))
+		else:
+			new = _redact_known(value, known)
+		if new != value:
+			changed[0] = True
+		return new
+
+	cleaned = walk(data)
+	return json.dumps(cleaned, ensure_ascii=False) if changed[0] else payload

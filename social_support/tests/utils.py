@@ -638,3 +638,56 @@ def assert_no_test_records() -> None:
 	if left:
 		raise AssertionError(f"the test suite left records on the site: {left}")
 	print("no test records left on the site")
+
+
+def remove_channel_and_everything_it_made(channel: str) -> None:
+	"""Delete a test channel and what its messages created: events, messages, tickets with their
+	Communications and comments, profiles with their Contacts, replies, cursors. For tearDown."""
+	messages = frappe.get_all(
+		"Social Message", filters={"channel": channel}, fields=["name", "social_profile"]
+	)
+	profiles = {m.social_profile for m in messages if m.social_profile}
+	issues = frappe.get_all("Issue", filters={"social_channel": channel}, pluck="name")
+	issues += [
+		r
+		for r in frappe.get_all(
+			"Social Message",
+			filters={"channel": channel, "reference_doctype": "Issue"},
+			pluck="reference_name",
+		)
+		if r and r not in issues
+	]
+	contacts = {
+		c
+		for c in frappe.get_all(
+			"Social Profile", filters={"name": ("in", list(profiles) or [""])}, pluck="contact"
+		)
+		if c
+	}
+	if issues:
+		comms = frappe.get_all(
+			"Communication",
+			filters={"reference_doctype": "Issue", "reference_name": ("in", issues)},
+			pluck="name",
+		)
+		if comms:
+			frappe.db.delete("Communication Link", {"parent": ("in", comms)})
+			frappe.db.delete("Communication", {"name": ("in", comms)})
+		frappe.db.delete("Comment", {"reference_doctype": "Issue", "reference_name": ("in", issues)})
+		frappe.db.delete("Version", {"ref_doctype": "Issue", "docname": ("in", issues)})
+		frappe.db.delete("ToDo", {"reference_type": "Issue", "reference_name": ("in", issues)})
+		frappe.db.delete("Social Reply", {"reference_name": ("in", issues)})
+		frappe.db.delete("Social Survey", {"reference_name": ("in", issues)})
+		frappe.db.delete("Issue", {"name": ("in", issues)})
+	frappe.db.delete("Social Message", {"channel": channel})
+	frappe.db.delete("Social Inbound Event", {"channel": channel})
+	frappe.db.delete("Social Poll Cursor", {"channel": channel})
+	if profiles:
+		frappe.db.delete("Social Profile", {"name": ("in", list(profiles))})
+	for contact in contacts:
+		for child in ("Dynamic Link", "Contact Email", "Contact Phone"):
+			frappe.db.delete(child, {"parenttype": "Contact", "parent": contact})
+		frappe.db.delete("Contact", {"name": contact})
+	if frappe.db.exists("Social Channel", channel):
+		frappe.delete_doc("Social Channel", channel, force=True, ignore_permissions=True)
+	frappe.db.commit()

@@ -19,7 +19,10 @@ from ..base import (
 	OUTBOUND,
 	Author,
 	InboundItem,
+	clean_handle,
 	dm_thread_key,
+	facebook_permalink,
+	id_text,
 	public_thread_key,
 	utc,
 )
@@ -98,12 +101,12 @@ def _feed_change(v: dict, page: str) -> InboundItem | None:
 		return None  # reactions, likes, shares: no words to answer
 	action = VERBS.get(v.get("verb"), ACTION_CREATE)
 	sender = v.get("from") or {}
-	author = Author(user_id=str(sender.get("id") or ""), name=sender.get("name"))
-	post_id = str(v.get("post_id") or "")
+	author = Author(user_id=id_text(sender.get("id")), name=sender.get("name"))
+	post_id = id_text(v.get("post_id"))
 	outbound = author.user_id == page
 	if kind == "comment":
-		external_id = str(v.get("comment_id"))
-		parent = str(v.get("parent_id") or post_id)
+		external_id = id_text(v.get("comment_id"))
+		parent = id_text(v.get("parent_id") or post_id)
 		customer = page if outbound else author.user_id
 		return InboundItem(
 			platform=FACEBOOK,
@@ -118,7 +121,7 @@ def _feed_change(v: dict, page: str) -> InboundItem | None:
 			action=action,
 			parent_external_id=parent,
 			root_external_id=post_id,
-			permalink=f"https://www.facebook.com/{external_id}",
+			permalink=facebook_permalink(external_id),
 			attachments=[v["photo"]] if v.get("photo") else [],
 			stream="webhook",
 		)
@@ -134,7 +137,8 @@ def _feed_change(v: dict, page: str) -> InboundItem | None:
 		direction=OUTBOUND if outbound else INBOUND,
 		action=action,
 		root_external_id=post_id,
-		permalink=v.get("link") or f"https://www.facebook.com/{post_id}",
+		# never the post's own "link": that is whatever the visitor attached
+		permalink=facebook_permalink(post_id),
 		attachments=[v["photo"]] if v.get("photo") else [],
 		stream="webhook",
 	)
@@ -142,20 +146,20 @@ def _feed_change(v: dict, page: str) -> InboundItem | None:
 
 def _ig_comment_change(v: dict, account: str) -> InboundItem | None:
 	sender = v.get("from") or {}
-	author = Author(user_id=str(sender.get("id") or ""), handle=sender.get("username"))
-	media = str((v.get("media") or {}).get("id") or "")
+	author = Author(user_id=id_text(sender.get("id")), handle=clean_handle(INSTAGRAM, sender.get("username")))
+	media = id_text((v.get("media") or {}).get("id"))
 	outbound = author.user_id == account
 	return InboundItem(
 		platform=INSTAGRAM,
 		account_id=account,
-		external_id=str(v.get("id")),
+		external_id=id_text(v.get("id")),
 		kind=KIND_COMMENT,
 		text=v.get("text") or "",
 		author=author,
 		created_at=datetime.now(timezone.utc),  # the comments webhook carries no time
 		thread_key=public_thread_key(media, account if outbound else author.user_id),
 		direction=OUTBOUND if outbound else INBOUND,
-		parent_external_id=str(v.get("parent_id") or media) or None,
+		parent_external_id=id_text(v.get("parent_id") or media) or None,
 		root_external_id=media or None,
 		stream="webhook",
 	)
@@ -169,8 +173,8 @@ def _messaging_event(e: dict, account: str, platform: str) -> InboundItem | None
 		action = ACTION_DELETE
 	else:
 		action = ACTION_EDIT if e.get("message_edit") else ACTION_CREATE
-	sender = str((e.get("sender") or {}).get("id") or "")
-	recipient = str((e.get("recipient") or {}).get("id") or "")
+	sender = id_text((e.get("sender") or {}).get("id"))
+	recipient = id_text((e.get("recipient") or {}).get("id"))
 	echo = bool(message.get("is_echo")) or sender == account
 	customer = recipient if echo else sender
 	attachments = [
@@ -181,7 +185,7 @@ def _messaging_event(e: dict, account: str, platform: str) -> InboundItem | None
 	return InboundItem(
 		platform=platform,
 		account_id=account,
-		external_id=str(message["mid"]),
+		external_id=id_text(message["mid"]),
 		kind=KIND_DM,
 		text=message.get("text") or "",
 		author=Author(user_id=sender),
@@ -211,9 +215,9 @@ def parse_poll(stream: str, raw: dict, account_id: str) -> list[InboundItem]:
 def _feed_page(raw: dict, page: str) -> list[InboundItem]:
 	items = []
 	for post in raw.get("data") or []:
-		post_id = str(post["id"])
+		post_id = id_text(post.get("id"))
 		sender = post.get("from") or {}
-		author = Author(user_id=str(sender.get("id") or page), name=sender.get("name"))
+		author = Author(user_id=id_text(sender.get("id") or page), name=sender.get("name"))
 		if author.user_id != page and (post.get("message") or "").strip():
 			items.append(
 				InboundItem(
@@ -226,20 +230,20 @@ def _feed_page(raw: dict, page: str) -> list[InboundItem]:
 					created_at=rest_time(post.get("created_time")),
 					thread_key=public_thread_key(post_id, author.user_id),
 					root_external_id=post_id,
-					permalink=post.get("permalink_url"),
+					permalink=facebook_permalink(post_id),
 					stream=c.STREAM_FEED,
 				)
 			)
 		for cm in (post.get("comments") or {}).get("data") or []:
 			who = cm.get("from") or {}
-			cauthor = Author(user_id=str(who.get("id") or ""), name=who.get("name"))
+			cauthor = Author(user_id=id_text(who.get("id")), name=who.get("name"))
 			outbound = cauthor.user_id == page
-			parent = str((cm.get("parent") or {}).get("id") or post_id)
+			parent = id_text((cm.get("parent") or {}).get("id") or post_id)
 			items.append(
 				InboundItem(
 					platform=FACEBOOK,
 					account_id=page,
-					external_id=str(cm["id"]),
+					external_id=id_text(cm.get("id")),
 					kind=KIND_COMMENT,
 					text=cm.get("message") or "",
 					author=cauthor,
@@ -248,7 +252,7 @@ def _feed_page(raw: dict, page: str) -> list[InboundItem]:
 					direction=OUTBOUND if outbound else INBOUND,
 					parent_external_id=parent,
 					root_external_id=post_id,
-					permalink=f"https://www.facebook.com/{cm['id']}",
+					permalink=facebook_permalink(cm.get("id")),
 					stream=c.STREAM_FEED,
 				)
 			)
@@ -257,12 +261,15 @@ def _feed_page(raw: dict, page: str) -> list[InboundItem]:
 
 def _ig_comment(cm: dict, media: str, account: str, parent: str) -> InboundItem:
 	who = cm.get("from") or {}
-	author = Author(user_id=str(who.get("id") or ""), handle=who.get("username") or cm.get("username"))
+	author = Author(
+		user_id=id_text(who.get("id")),
+		handle=clean_handle(INSTAGRAM, who.get("username") or cm.get("username")),
+	)
 	outbound = author.user_id == account
 	return InboundItem(
 		platform=INSTAGRAM,
 		account_id=account,
-		external_id=str(cm["id"]),
+		external_id=id_text(cm.get("id")),
 		kind=KIND_COMMENT,
 		text=cm.get("text") or "",
 		author=author,
@@ -278,35 +285,39 @@ def _ig_comment(cm: dict, media: str, account: str, parent: str) -> InboundItem:
 def _ig_media_page(raw: dict, account: str) -> list[InboundItem]:
 	items = []
 	for media in raw.get("data") or []:
-		media_id = str(media["id"])
+		media_id = id_text(media.get("id"))
 		for cm in (media.get("comments") or {}).get("data") or []:
 			items.append(_ig_comment(cm, media_id, account, media_id))
 			for reply in (cm.get("replies") or {}).get("data") or []:
-				items.append(_ig_comment(reply, media_id, account, str(cm["id"])))
+				items.append(_ig_comment(reply, media_id, account, id_text(cm.get("id"))))
 	return items
 
 
 def _conversations_page(raw: dict, account: str, platform: str, stream: str) -> list[InboundItem]:
 	items = []
 	for conv in raw.get("data") or []:
-		participants = [str(p.get("id")) for p in (conv.get("participants") or {}).get("data") or []]
+		participants = [id_text(p.get("id")) for p in (conv.get("participants") or {}).get("data") or []]
 		partner = next((p for p in participants if p != account), None)
 		# the Graph API lists messages newest first; keep the conversation's order
 		for m in reversed((conv.get("messages") or {}).get("data") or []):
 			sender = m.get("from") or {}
-			sender_id = str(sender.get("id") or "")
+			sender_id = id_text(sender.get("id"))
 			outbound = sender_id == account
 			customer = partner or (
-				str(((m.get("to") or {}).get("data") or [{}])[0].get("id")) if outbound else sender_id
+				id_text(((m.get("to") or {}).get("data") or [{}])[0].get("id")) if outbound else sender_id
 			)
 			items.append(
 				InboundItem(
 					platform=platform,
 					account_id=account,
-					external_id=str(m["id"]),
+					external_id=id_text(m.get("id")),
 					kind=KIND_DM,
 					text=m.get("message") or "",
-					author=Author(user_id=sender_id, name=sender.get("name"), handle=sender.get("username")),
+					author=Author(
+						user_id=sender_id,
+						name=sender.get("name"),
+						handle=clean_handle(platform, sender.get("username")),
+					),
 					created_at=rest_time(m.get("created_time")),
 					thread_key=dm_thread_key(customer),
 					direction=OUTBOUND if outbound else INBOUND,

@@ -13,22 +13,25 @@ from ..base import (
 	Author,
 	InboundItem,
 	X,
+	clean_handle,
 	dm_thread_key,
+	id_text,
 	public_thread_key,
 	utc,
+	x_permalink,
 )
 from .constants import STREAM_DMS
 
 
 def _users(raw: dict) -> dict[str, dict]:
-	return {str(u["id"]): u for u in (raw.get("includes") or {}).get("users") or []}
+	return {id_text(u.get("id")): u for u in (raw.get("includes") or {}).get("users") or []}
 
 
 def _author(user_id: str, users: dict[str, dict]) -> Author:
 	u = users.get(user_id) or {}
 	return Author(
 		user_id=user_id,
-		handle=u.get("username"),
+		handle=clean_handle(X, u.get("username")),
 		name=u.get("name"),
 		avatar_url=u.get("profile_image_url"),
 		follower_count=(u.get("public_metrics") or {}).get("followers_count"),
@@ -39,16 +42,16 @@ def parse_tweets(raw: dict, account_id: str, stream: str) -> list[InboundItem]:
 	users = _users(raw)
 	items = []
 	for t in raw.get("data") or []:
-		refs = {r.get("type"): str(r.get("id")) for r in t.get("referenced_tweets") or []}
+		refs = {r.get("type"): id_text(r.get("id")) for r in t.get("referenced_tweets") or []}
 		if "retweeted" in refs:
 			continue
-		tid = str(t["id"])
-		author_id = str(t.get("author_id"))
+		tid = id_text(t.get("id"))
+		author_id = id_text(t.get("author_id"))
 		author = _author(author_id, users)
 		parent = refs.get("replied_to")
-		root = str(t.get("conversation_id") or parent or tid)
+		root = id_text(t.get("conversation_id") or parent or tid)
 		outbound = author_id == str(account_id)
-		customer = str(t.get("in_reply_to_user_id") or account_id) if outbound else author_id
+		customer = id_text(t.get("in_reply_to_user_id") or account_id) if outbound else author_id
 		items.append(
 			InboundItem(
 				platform=X,
@@ -62,7 +65,7 @@ def parse_tweets(raw: dict, account_id: str, stream: str) -> list[InboundItem]:
 				direction=OUTBOUND if outbound else INBOUND,
 				parent_external_id=parent,
 				root_external_id=root,
-				permalink=f"https://x.com/{author.handle}/status/{tid}" if author.handle else None,
+				permalink=x_permalink(author.handle, tid),
 				stream=stream,
 			)
 		)
@@ -70,7 +73,7 @@ def parse_tweets(raw: dict, account_id: str, stream: str) -> list[InboundItem]:
 
 
 def _dm_partner(event: dict, account_id: str) -> str:
-	sender = str(event.get("sender_id"))
+	sender = id_text(event.get("sender_id"))
 	if sender != account_id:
 		return sender
 	others = [str(p) for p in event.get("participant_ids") or [] if str(p) != account_id]
@@ -89,13 +92,13 @@ def parse_dm_events(raw: dict, account_id: str) -> list[InboundItem]:
 	for e in raw.get("data") or []:
 		if e.get("event_type", "MessageCreate") != "MessageCreate":
 			continue
-		sender = str(e.get("sender_id"))
+		sender = id_text(e.get("sender_id"))
 		outbound = sender == account_id
 		items.append(
 			InboundItem(
 				platform=X,
 				account_id=account_id,
-				external_id=str(e["id"]),
+				external_id=id_text(e.get("id")),
 				kind=KIND_DM,
 				text=e.get("text") or "",
 				author=_author(sender, users),

@@ -18,10 +18,13 @@ from ..base import (
 	Author,
 	InboundItem,
 	X,
+	clean_handle,
 	dm_thread_key,
 	hmac_sha256,
+	id_text,
 	public_thread_key,
 	signature_matches,
+	x_permalink,
 )
 
 
@@ -47,8 +50,8 @@ def webhook_account_ids(payload: dict) -> list[str]:
 
 def _author_v1(user: dict) -> Author:
 	return Author(
-		user_id=str(user.get("id_str") or user.get("id")),
-		handle=user.get("screen_name"),
+		user_id=id_text(user.get("id_str") or user.get("id")),
+		handle=clean_handle(X, user.get("screen_name")),
 		name=user.get("name"),
 		avatar_url=user.get("profile_image_url_https") or user.get("profile_image_url"),
 		follower_count=user.get("followers_count"),
@@ -59,7 +62,7 @@ def _tweet_item(tweet: dict, account_id: str) -> InboundItem | None:
 	if tweet.get("retweeted_status"):
 		# a plain retweet adds no words of the customer's own; it is not a conversation
 		return None
-	tid = str(tweet.get("id_str") or tweet.get("id"))
+	tid = id_text(tweet.get("id_str") or tweet.get("id"))
 	author = _author_v1(tweet.get("user") or {})
 	text = (
 		(tweet.get("extended_tweet") or {}).get("full_text")
@@ -67,13 +70,13 @@ def _tweet_item(tweet: dict, account_id: str) -> InboundItem | None:
 		or tweet.get("text")
 		or ""
 	)
-	parent = tweet.get("in_reply_to_status_id_str")
+	parent = id_text(tweet.get("in_reply_to_status_id_str")) or None
 	outbound = author.user_id == account_id
 	# v1.1 payloads carry no conversation id: a reply is threaded under its parent until the
 	# app, which knows the parent, resolves the real root
 	root = parent or tid
 	if outbound:
-		customer = tweet.get("in_reply_to_user_id_str") or account_id
+		customer = id_text(tweet.get("in_reply_to_user_id_str")) or account_id
 	else:
 		customer = author.user_id
 	media = [
@@ -93,7 +96,7 @@ def _tweet_item(tweet: dict, account_id: str) -> InboundItem | None:
 		direction=OUTBOUND if outbound else INBOUND,
 		parent_external_id=parent,
 		root_external_id=None if parent else tid,
-		permalink=f"https://x.com/{author.handle}/status/{tid}" if author.handle else None,
+		permalink=x_permalink(author.handle, tid),
 		attachments=media,
 		stream="webhook",
 	)
@@ -103,8 +106,8 @@ def _dm_item(event: dict, users: dict, account_id: str) -> InboundItem | None:
 	if event.get("type", "message_create") != "message_create":
 		return None
 	mc = event.get("message_create") or {}
-	sender = str(mc.get("sender_id"))
-	recipient = str((mc.get("target") or {}).get("recipient_id"))
+	sender = id_text(mc.get("sender_id"))
+	recipient = id_text((mc.get("target") or {}).get("recipient_id"))
 	outbound = sender == account_id
 	customer = recipient if outbound else sender
 	user = users.get(sender) or {}
@@ -114,12 +117,12 @@ def _dm_item(event: dict, users: dict, account_id: str) -> InboundItem | None:
 	return InboundItem(
 		platform=X,
 		account_id=account_id,
-		external_id=str(event.get("id")),
+		external_id=id_text(event.get("id")),
 		kind=KIND_DM,
 		text=data.get("text") or "",
 		author=Author(
 			user_id=sender,
-			handle=user.get("screen_name"),
+			handle=clean_handle(X, user.get("screen_name")),
 			name=user.get("name"),
 			avatar_url=user.get("profile_image_url_https"),
 			follower_count=user.get("followers_count"),
@@ -142,7 +145,7 @@ def parse_webhook(payload: dict, account_id: str) -> list[InboundItem]:
 		item = _tweet_item(tweet, account_id)
 		if item:
 			items.append(item)
-	users = {str(k): v for k, v in (payload.get("users") or {}).items()}
+	users = {id_text(k): v for k, v in (payload.get("users") or {}).items()}
 	for event in payload.get("direct_message_events") or []:
 		item = _dm_item(event, users, account_id)
 		if item:
@@ -154,14 +157,14 @@ def parse_webhook(payload: dict, account_id: str) -> list[InboundItem]:
 			InboundItem(
 				platform=X,
 				account_id=account_id,
-				external_id=str(status.get("id")),
+				external_id=id_text(status.get("id")),
 				kind=KIND_POST,
 				text="",
-				author=Author(user_id=str(status.get("user_id"))),
+				author=Author(user_id=id_text(status.get("user_id"))),
 				created_at=datetime.fromtimestamp(int(ms) / 1000, tz=timezone.utc)
 				if ms
 				else datetime.now(timezone.utc),
-				thread_key=public_thread_key(str(status.get("id")), str(status.get("user_id"))),
+				thread_key=public_thread_key(id_text(status.get("id")), id_text(status.get("user_id"))),
 				action=ACTION_DELETE,
 				stream="webhook",
 			)
