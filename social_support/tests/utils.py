@@ -409,6 +409,7 @@ DELETED_DURING_THE_RUN = (
 	"Custom Field",
 	"Scheduled Job Type",
 	"Issue Priority",
+	"Social Triage Rule",
 )
 
 
