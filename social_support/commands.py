@@ -216,16 +216,16 @@ def social_report_data(context, messages, issues, days, clear):
 	"""Fill the site with generated social data (marked 'Bench Data' channels) for report timings."""
 	import frappe
 
-	from social_support.insights import bench_data
+	from social_support.devtools import report_data
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
 		if clear:
-			bench_data.clear()
+			report_data.clear()
 			click.echo("generated rows removed")
 		else:
-			click.echo(bench_data.build(messages=messages, issues=issues, days=days))
+			click.echo(report_data.build(messages=messages, issues=issues, days=days))
 	finally:
 		frappe.destroy()
 
@@ -238,7 +238,7 @@ def social_report_timings(context, repeat, days):
 	"""Median seconds of each Social Support report over the period, with a baseline from the same run."""
 	import frappe
 
-	from social_support.insights import bench_data
+	from social_support.devtools import report_timings
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -248,7 +248,7 @@ def social_report_timings(context, repeat, days):
 			dt: frappe.db.count(dt) for dt in ("Social Message", "Issue", "Social Reply", "Social Survey")
 		}
 		click.echo(f"site rows: {counts}")
-		for row in bench_data.timings(repeat=repeat, days=days):
+		for row in report_timings.timings(repeat=repeat, days=days):
 			click.echo(f"{row['report']:<45} {row['seconds']:>7.3f} s   x{row['ratio']}")
 	finally:
 		frappe.destroy()

@@ -40,10 +40,21 @@ doc_events = {
 	},
 }
 
+# one entry per job: Frappe runs each on its own, so a failing job never stops another
 scheduler_events = {
 	"cron": {
-		# every minute: fan out polls to due channels and pick up events a worker missed
-		"* * * * *": ["social_support.tasks.every_minute"],
+		"* * * * *": [
+			"social_support.tasks.start_due_polls",
+			"social_support.tasks.requeue_stale_events",
+			"social_support.tasks.retry_failed_events",
+			"social_support.tasks.check_spikes",
+			"social_support.tasks.retry_replies",
+			"social_support.tasks.send_due_surveys",
+			"social_support.tasks.send_due_follow_ups",
+		],
 	},
-	"daily": ["social_support.tasks.daily"],
+	"daily": [
+		"social_support.tasks.clear_old_events",
+		"social_support.tasks.sync_digest",
+	],
 }

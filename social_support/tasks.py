@@ -1,7 +1,13 @@
-"""Scheduled jobs: one entry per frequency (hooks.py), fanning out per channel.
+"""Scheduled jobs: one entry per job in hooks.py, so each is its own Scheduled Job Type.
 
-A failing channel never stops the others: each poll is its own job.
+A failing job never stops another: Frappe runs every entry on its own, and each job here rolls its
+work back, keeps an Error Log titled "Social Support: <job> failed" and is marked Failed in the
+Scheduled Job Log. Jobs that fan out (the polls) start one job per channel, so a failing channel
+never stops the others either.
 """
+
+from collections.abc import Callable
+from functools import wraps
 
 import frappe
 
@@ -12,17 +18,70 @@ from social_support.outbound import send
 from social_support.surveys import lifecycle as surveys
 
 
-def every_minute():
+def scheduled(job_name: str) -> Callable[[Callable[[], object]], Callable[[], None]]:
+	"""Run the job; on failure roll back its work, log it under the job's name and let Frappe mark it Failed."""
+
+	def wrap(job: Callable[[], object]) -> Callable[[], None]:
+		@wraps(job)
+		def run() -> None:
+			try:
+				job()
+			except Exception:
+				frappe.db.rollback()
+				frappe.log_error(title=f"Social Support: {job_name} failed")
+				frappe.db.commit()  # the log outlives the rollback of the failed run
+				raise
+
+		return run
+
+	return wrap
+
+
+# --- every minute -------------------------------------------------------------------------------------
+@scheduled("starting the polls")
+def start_due_polls() -> None:
+	"""One poll job per enabled channel whose interval has passed."""
 	for channel in due_channels():
 		enqueue_poll(channel)
+
+
+@scheduled("requeueing stale events")
+def requeue_stale_events() -> None:
 	events.requeue_stale()
+
+
+@scheduled("retrying failed events")
+def retry_failed_events() -> None:
 	events.retry_due()
+
+
+@scheduled("spike check")
+def check_spikes() -> None:
 	spikes.check_spikes()
+
+
+@scheduled("retrying replies")
+def retry_replies() -> None:
 	send.retry_due()
+
+
+@scheduled("sending surveys")
+def send_due_surveys() -> None:
 	surveys.send_due()
+
+
+@scheduled("sending follow-ups")
+def send_due_follow_ups() -> None:
 	surveys.follow_up_due()
 
 
-def daily():
+# --- daily --------------------------------------------------------------------------------------------
+@scheduled("clearing old events")
+def clear_old_events() -> None:
 	events.clear_old()
-	digest.sync()  # recipients follow the Social Manager role
+
+
+@scheduled("updating the digest")
+def sync_digest() -> None:
+	"""The digest's recipients follow the Social Manager role."""
+	digest.sync()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from social_support.analysis import analyze, detect_language, detect_pii, tone_warnings
-from social_support.analysis.evaluate import evaluate, failures
+from social_support.devtools.analysis_eval import evaluate, failures
 
 DATA = Path(__file__).parent / "data" / "analysis"
 

@@ -1,15 +1,19 @@
 from social_support.analysis.reply_checks import ERROR, WARNING, check_reply, signature, with_signature
-from social_support.platforms.limits import DM, PRIVATE, PUBLIC, char_limit
+from social_support.platforms.limits import DM, LIMITS, PRIVATE, PUBLIC, modes
 
 
 def codes(checks):
 	return [(c.level, c.code) for c in checks]
 
 
-def test_limits():
-	assert char_limit("X", PUBLIC) == 280 and char_limit("X", DM) == 10_000
-	assert char_limit("Facebook", PRIVATE) == 2000 and char_limit("Instagram", PUBLIC) == 2200
-	assert char_limit("X", PRIVATE) is None
+def test_every_platform_and_mode_refuses_one_character_over_its_limit():
+	for (platform, mode), limit in LIMITS.items():
+		assert check_reply("x" * limit, platform=platform, mode=mode) == [], (platform, mode)
+		assert codes(check_reply("x" * (limit + 1), platform=platform, mode=mode)) == [(ERROR, "too_long")]
+	# X has no private replies to a comment; Meta has all three ways
+	assert modes("X") == [PUBLIC, DM]
+	assert codes(check_reply("hi", platform="X", mode=PRIVATE)) == [(ERROR, "mode")]
+	assert sorted(modes("Facebook")) == sorted(modes("Instagram")) == sorted([PUBLIC, DM, PRIVATE])
 
 
 def test_length_and_mode():

@@ -45,10 +45,14 @@ def items(pages, stream):
 
 
 # --- construction --------------------------------------------------------------------------------
-def test_family_constants_and_client_settings(client):
-	assert STREAMS == ("mentions", "search", "dms") and CHAR_LIMITS == {"post": 280, "dm": 10_000}
+def test_client_polls_every_stream_and_x_takes_posts_up_to_the_limit(sandbox, client):
 	assert isinstance(client, XClient)
-	assert client.client.wait_on_rate_limit is False
+	assert client.streams() == list(STREAMS)
+	assert client.post("x" * CHAR_LIMITS["post"]).external_id
+	with pytest.raises(BadRequest):
+		client.post("y" * (CHAR_LIMITS["post"] + 1))
+	dm = client.send_dm("7", "z" * CHAR_LIMITS["dm"])
+	assert sandbox.x.sent_dms()[-1]["id"] == dm.external_id
 
 
 def test_blank_base_url_leaves_the_official_host():
@@ -383,6 +387,14 @@ def test_duplicate_tweet(sandbox, client):
 		client.post("same words")
 	assert e.value.status == 403 and not e.value.retryable
 	assert len(sandbox.x.sent_tweets()) == 1
+
+
+def test_duplicate_reply(sandbox, client):
+	t = sandbox.x.post_tweet("7", "@brand help")
+	client.reply_public(t["id"], "@cust we are on it")
+	with pytest.raises(Duplicate):
+		client.reply_public(t["id"], "@cust we are on it")
+	assert [x["text"] for x in sandbox.x.sent_tweets()] == ["@cust we are on it"]
 
 
 def test_not_found_and_bad_request(sandbox, client):

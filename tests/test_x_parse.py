@@ -36,8 +36,12 @@ USERS = {
 }
 
 
-def test_streams():
-	assert STREAMS == ("mentions", "search", "dms")
+def test_items_carry_the_stream_they_came_from():
+	for stream in STREAMS:
+		page = (
+			{"data": [dm("90", "7", "hi")]} if stream == "dms" else {"data": [tweet("90", "7", "@brand hi")]}
+		)
+		assert [i.stream for i in parse_poll(stream, page, "99")] == [stream]
 
 
 def test_mention_with_author_from_includes():
@@ -74,6 +78,7 @@ def test_deep_reply_is_threaded_under_the_conversation_root():
 	assert customer.thread_key == "public:20:7"
 	# the account's own reply is outbound, in the thread of the customer it answers
 	assert (ours.direction, ours.thread_key, ours.parent_external_id) == ("Outbound", "public:20:7", "21")
+	assert ours.root_external_id == "20"
 	assert ours.permalink == "https://x.com/brand/status/22"
 
 

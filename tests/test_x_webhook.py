@@ -1,4 +1,4 @@
-"""X Account Activity webhooks: CRC and signature (PLATFORMS.md vectors), v1.1 payload parsing, and the
+"""X Account Activity webhooks: CRC and signature (known-answer vectors), v1.1 payload parsing, and the
 sandbox's signed delivery to a real HTTP endpoint."""
 
 import json
@@ -23,7 +23,7 @@ BODY = b'{"for_user_id":"99","tweet_create_events":[]}'
 BODY_SIG = "sha256=0LFb5wKhg7lLroQhwQUOCh/JQJI7IE+5QCQ9CbBPEyI="
 
 
-# --- PLATFORMS.md vectors ----------------------------------------------------------------------
+# --- known-answer vectors (secret "s3cr3t") ----------------------------------------------------
 def test_crc_vector():
 	assert crc_response("abc123", SECRET) == {
 		"response_token": "sha256=Boi2w+Ie6BRKhhklYGXkIhrulXuXOQj7HdyZ4QIanbk="
@@ -64,7 +64,7 @@ def test_family_is_reached_through_get_family():
 	family = get_family("X")
 	for name in ("make_client", "parse_poll", "verify_signature", "webhook_account_ids", "parse_webhook"):
 		assert callable(getattr(family, name))
-	assert family.CHAR_LIMITS == {"post": 280, "dm": 10_000}
+	assert family.parse_webhook is parse_webhook and family.verify_signature is verify_signature
 
 
 # --- parsing -----------------------------------------------------------------------------------

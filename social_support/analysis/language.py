@@ -40,6 +40,7 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 @lru_cache(maxsize=1)
 def _identifier():
+	# numpy and the model load on the first detection, not when the app is imported
 	import py3langid.langid as langid
 
 	ident = langid.LanguageIdentifier.from_modelpath(langid.MODEL_DIR / langid.MODEL_FILE, norm_probs=True)

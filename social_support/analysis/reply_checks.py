@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass
 
 from social_support.platforms.limits import DM, PUBLIC, char_limit
 
+from .lexicon import lexicon
 from .pii import detect_pii
+from .text import normalize
 from .tone import tone_warnings
 
 ERROR, WARNING = "error", "warning"
@@ -24,9 +26,6 @@ class Check:
 
 def has_greeting(text: str, language: str | None = None) -> bool:
 	"""A greeting or a thank-you near the start (after an @handle), in the reply's language or English."""
-	from .lexicon import lexicon
-	from .text import normalize
-
 	start = normalize(" ".join(w for w in (text or "").split() if not w.startswith("@"))[:60])
 	for lang in dict.fromkeys([language, "en"]):
 		lex = lexicon(lang) if lang and lang != "und" else None

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime
 
-from .notify import notify, users_with_role
+from .notify import notify, users_of_first_staffed_role
 
 CLUSTERS = {"all": {}, "urgent": {"urgent": 1}}
 STATE_KEY = "social_support:spike:{}"
@@ -69,7 +69,7 @@ def _notify(m: dict) -> None:
 		round(m["current"] / max(m["baseline"], 1), 1), link
 	)
 	notify(
-		users_with_role("Social Manager", "System Manager"),
+		users_of_first_staffed_role("Social Manager", "System Manager"),
 		subject,
 		message,
 		document_type="Social Message",

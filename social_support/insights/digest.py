@@ -10,13 +10,13 @@ import json
 
 import frappe
 
-from social_support.ingest.notify import users_with_role
+from social_support.ingest.notify import users_of_first_staffed_role
 
 REPORT = "Social Key Figures"
 
 
 def recipients() -> list[str]:
-	users = users_with_role("Social Manager", "System Manager")
+	users = users_of_first_staffed_role("Social Manager", "System Manager")
 	emails = [frappe.db.get_value("User", u, "email") for u in users]
 	return sorted({e for e in emails if e and "@" in e and not e.endswith("@example.invalid")})
 

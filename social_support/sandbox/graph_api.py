@@ -22,7 +22,9 @@ from urllib.parse import urlencode
 
 import requests
 
-from .server import Request, Response
+from social_support.platforms.meta.webhook import signature
+
+from .wire import Request, Response
 
 PAGE_ID = "1001"
 PAGE_NAME = "Brand Page"
@@ -245,8 +247,6 @@ class GraphApi:
 
 	@staticmethod
 	def deliver_webhook(url: str, app_secret: str, payload: dict, timeout: float = 10) -> tuple[int, str]:
-		from social_support.platforms.meta.webhook import signature
-
 		body = json.dumps(payload, ensure_ascii=True).encode()
 		r = requests.post(
 			url,

@@ -29,7 +29,9 @@ from urllib.parse import quote, unquote
 
 import requests
 
-from .server import Request, Response
+from social_support.platforms.x.webhook import crc_response, signature
+
+from .wire import Request, Response
 
 ACCOUNT_ID = "99"
 ACCOUNT_HANDLE = "brand"
@@ -293,8 +295,6 @@ class XApi:
 	def deliver_webhook(
 		url: str, consumer_secret: str, payload: dict, timeout: float = 10
 	) -> tuple[int, str]:
-		from social_support.platforms.x.webhook import signature
-
 		body = json.dumps(payload).encode()
 		r = requests.post(
 			url,
@@ -309,8 +309,6 @@ class XApi:
 
 	@staticmethod
 	def crc_check(url: str, consumer_secret: str, token: str = "sandbox-crc") -> bool:
-		from social_support.platforms.x.webhook import crc_response
-
 		r = requests.get(url, params={"crc_token": token}, timeout=10)
 		return r.status_code == 200 and r.json() == crc_response(token, consumer_secret)
 

@@ -8,8 +8,7 @@ from social_support.api import agent
 from social_support.ingest.poll import poll_channel
 from social_support.outbound.send import send_reply
 
-from .test_replies import AGENT, APPROVER, ReplyCase, set_policy
-from .utils import make_channel, uid
+from .utils import AGENT, APPROVER, ReplyCase, make_channel, set_policy, uid
 
 
 class TestActions(ReplyCase):

@@ -7,70 +7,30 @@ no Chromium or playwright is installed; the desk assets must be built (bench bui
 """
 
 import os
-import shutil
-import threading
 import unittest
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from social_support.ingest.poll import poll_channel
 from social_support.outbound.send import send_reply
 from social_support.sandbox.server import Sandbox
 
-from .test_replies import set_policy
-from .utils import make_channel, uid
+from .utils import (
+	CHROMIUM,
+	SocialTestCase,
+	make_channel,
+	open_desk,
+	serve_site,
+	set_policy,
+	sync_playwright,
+	uid,
+)
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOT = os.environ.get("SOCIAL_SUPPORT_SCREENSHOT", "/tmp/social_support_composer.png")
-
-try:
-	from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - only where playwright is not installed
-	sync_playwright = None
-
-
-def serve_site():
-	import logging
-
-	import frappe.app
-	from werkzeug.middleware.shared_data import SharedDataMiddleware
-	from werkzeug.serving import make_server
-
-	logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the request log would drown the test output
-	frappe.app._site = frappe.local.site
-	app = SharedDataMiddleware(
-		frappe.app.application, {"/assets": os.path.abspath(os.path.join(frappe.local.sites_path, "assets"))}
-	)
-	server = make_server("127.0.0.1", 0, app, threaded=True)
-	threading.Thread(target=server.serve_forever, daemon=True).start()
-	return server
-
-
-def open_desk(p, base: str, viewport: dict):
-	"""Debian's chromium through playwright, logged in to the desk as Administrator: (browser, page)."""
-	browser = p.chromium.launch(
-		executable_path=CHROMIUM,
-		args=[
-			"--no-sandbox",
-			"--disable-gpu",
-			"--disable-background-networking",
-			"--disable-component-update",
-			"--disable-sync",
-			"--no-first-run",
-		],
-	)
-	page = browser.new_page(viewport=viewport)
-	page.goto(f"{base}/login")
-	page.fill("#login_email", "Administrator")
-	page.fill("#login_password", frappe.conf.get("admin_password") or "admin")
-	page.click(".btn-login")
-	page.wait_for_url("**/app**", timeout=60_000)
-	return browser, page
 
 
 @unittest.skipUnless(CHROMIUM and sync_playwright, "needs Debian's chromium and the playwright package")
-class TestComposerInBrowser(FrappeTestCase):
+class TestComposerInBrowser(SocialTestCase):
 	def test_write_see_warnings_and_count_send_and_see_it_on_the_timeline(self):
 		set_policy()
 		sandbox = Sandbox().start()

@@ -3,23 +3,30 @@ wallboard endpoint and its permission, the realtime nudge, the digest, and a bro
 
 import json
 import os
+import statistics
 import unittest
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
 import frappe
 from frappe.desk.query_report import run
-from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import add_to_date, get_datetime, getdate, now_datetime
 
 from social_support.api import dashboard
 from social_support.api import wallboard as wallboard_api
 from social_support.insights import digest, wallboard
 from social_support.tickets.erpnext_issue import resolved_on_field
 
-from .test_composer_browser import CHROMIUM, open_desk, serve_site, sync_playwright
-from .test_replies import ensure_user
-from .utils import make_channel, uid
+from .utils import (
+	CHROMIUM,
+	SocialTestCase,
+	ensure_user,
+	make_channel,
+	open_desk,
+	serve_site,
+	sync_playwright,
+	uid,
+)
 
 MONDAY = datetime(2026, 1, 5)  # a fixed past week, Monday to Sunday, far from other tests' data
 PERIOD = {"from_date": "2026-01-05", "to_date": "2026-01-11"}
@@ -145,7 +152,7 @@ def rows_by(result, key):
 	return {r[key]: r for r in result["result"] if isinstance(r, dict)}
 
 
-class InsightsCase(FrappeTestCase):
+class InsightsCase(SocialTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -381,13 +388,26 @@ class TestCardsWallboardDigest(InsightsCase):
 			),
 			1,
 		)
+		now = now_datetime()
 		frappe.db.set_value(
 			"Issue",
 			waiting,
-			{"first_responded_on": add_to_date(now_datetime(), minutes=20), "creation": now_datetime()},
+			{"first_responded_on": add_to_date(now, minutes=20), "creation": now},
 			update_modified=False,
 		)
-		self.assertEqual(dashboard.median_first_response_today()["fieldtype"], "Float")
+		# the card is the median, in minutes, of today's first responses on social tickets
+		minutes = [
+			seconds / 60
+			for (seconds,) in frappe.db.sql(
+				"""select timestampdiff(second, creation, first_responded_on) from `tabIssue`
+				where ifnull(social_channel, '') != '' and first_responded_on >= %s""",
+				get_datetime(getdate()),
+			)
+		]
+		self.assertIn(20.0, minutes)
+		card = dashboard.median_first_response_today()
+		self.assertAlmostEqual(card["value"], statistics.median(minutes), places=1)
+		self.assertEqual(card["suffix"], " min")
 		for ws_card in frappe.get_doc("Workspace", "Social Support").number_cards:
 			self.assertTrue(frappe.db.exists("Number Card", ws_card.number_card_name))
 		for chart in frappe.get_doc("Workspace", "Social Support").charts:

@@ -1,10 +1,11 @@
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from social_support.install import ROLES, TICKET_FIELDS, after_migrate, before_uninstall
 
+from .utils import SocialTestCase
 
-class TestInstall(FrappeTestCase):
+
+class TestInstall(SocialTestCase):
 	def test_roles_fields_and_settings_exist_and_migrate_is_idempotent(self):
 		after_migrate()
 		after_migrate()
@@ -15,7 +16,8 @@ class TestInstall(FrappeTestCase):
 				frappe.db.count("Custom Field", {"dt": "Issue", "fieldname": df["fieldname"]}), 1
 			)
 		settings = frappe.get_single("Social Support Settings")
-		self.assertEqual(settings.placeholder_email_domain, "social.invalid")
+		# placeholder addresses go to a reserved domain that can never receive mail
+		self.assertTrue(settings.placeholder_email_domain.endswith("invalid"))
 		self.assertGreater(settings.reopen_within_days, 0)
 
 	def test_admin_edits_to_settings_survive_migrate(self):

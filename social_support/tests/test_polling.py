@@ -1,20 +1,19 @@
 """Polling against the sandbox over real HTTP: poll -> Issue, cursors, rate limits, token expiry."""
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from social_support.ingest.poll import due_channels, get_cursor, poll_channel
 from social_support.platforms.base import dm_thread_key
 from social_support.sandbox.server import Sandbox
 
-from .utils import communications, issue_for, make_channel, uid
+from .utils import SocialTestCase, communications, issue_for, make_channel, uid
 
 X_ACCOUNT = "99"  # the sandbox's X support account
 PAGE = "1001"  # the sandbox's Facebook Page
 IG = "2001"  # the sandbox's Instagram account
 
 
-class SandboxCase(FrappeTestCase):
+class SandboxCase(SocialTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -26,7 +25,7 @@ class SandboxCase(FrappeTestCase):
 		super().tearDownClass()
 
 
-class TestXPolling(FrappeTestCase):
+class TestXPolling(SocialTestCase):
 	def setUp(self):
 		# a fresh emulator per test: state and injected faults never leak between tests
 		self.sandbox = Sandbox().start()

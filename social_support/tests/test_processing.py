@@ -1,47 +1,28 @@
 """Processing rules: failures and retries, reopening, contacts, isolation of bad items."""
 
-import time
 from unittest.mock import patch
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
 
 from social_support.ingest import events
 from social_support.platforms.base import public_thread_key
 from social_support.tickets.erpnext_issue import resolved_on_field
 
-from .utils import communications, deliver_meta, events_of, issue_for, make_channel, uid, work
+from .utils import (
+	SocialTestCase,
+	comment,
+	communications,
+	deliver_meta,
+	events_of,
+	issue_for,
+	make_channel,
+	uid,
+	work,
+)
 
 
-def comment(page, post, who, text, cid=None):
-	return {
-		"object": "page",
-		"entry": [
-			{
-				"id": page,
-				"time": int(time.time()),
-				"changes": [
-					{
-						"field": "feed",
-						"value": {
-							"item": "comment",
-							"verb": "add",
-							"comment_id": cid or uid(),
-							"post_id": post,
-							"parent_id": post,
-							"from": {"id": who, "name": "Carla Customer"},
-							"message": text,
-							"created_time": int(time.time()),
-						},
-					}
-				],
-			}
-		],
-	}
-
-
-class TestProcessing(FrappeTestCase):
+class TestProcessing(SocialTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -79,12 +60,19 @@ class TestProcessing(FrappeTestCase):
 
 		frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
 		frappe.db.commit()
+		self.addCleanup(self.remove_priority, priority)
 		frappe.db.value_cache.clear()  # a worker starts every job on a fresh connection
 		self.assertEqual(events.retry([failed[0].name]), 1)
 		work(self.fb.name)
 		self.assertEqual(frappe.db.get_value("Social Inbound Event", failed[0].name, "status"), "Processed")
 		issue = issue_for(self.fb.name, public_thread_key(post, who))
 		self.assertEqual(issue.priority, priority)
+
+	def remove_priority(self, priority):
+		frappe.delete_doc(
+			"Issue Priority", priority, force=True, ignore_permissions=True, delete_permanently=True
+		)
+		frappe.db.commit()
 
 	def test_one_bad_item_does_not_block_the_rest(self):
 		post, good, bad = uid(), uid(), uid()
@@ -182,7 +170,7 @@ class TestProcessing(FrappeTestCase):
 		)
 
 
-class TestEmailGuard(FrappeTestCase):
+class TestEmailGuard(SocialTestCase):
 	def test_placeholder_addresses_are_never_mailed(self):
 		from frappe.email.doctype.email_queue.email_queue import EmailQueue
 

@@ -4,99 +4,14 @@ import json
 import time
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, now_datetime
 
 from social_support.api import agent
 from social_support.ingest.poll import poll_channel
 from social_support.outbound.send import send_reply
 from social_support.platforms.base import dm_thread_key
-from social_support.sandbox.server import Sandbox
 
-from .utils import make_channel, uid
-
-AGENT, APPROVER, APPROVER2, TRAINEE, OUTSIDER = (
-	f"{n}.social@example.com" for n in ("agent", "approver", "approver2", "trainee", "outsider")
-)
-
-
-def ensure_user(email, roles, first="Sam", last="Berg"):
-	if not frappe.db.exists("User", email):
-		frappe.get_doc(
-			{
-				"doctype": "User",
-				"email": email,
-				"first_name": first,
-				"last_name": last,
-				"send_welcome_email": 0,
-			}
-		).insert(ignore_permissions=True)
-	held = set(frappe.get_all("Has Role", filters={"parent": email, "parenttype": "User"}, pluck="role"))
-	missing = [r for r in roles if r not in held]
-	if missing:
-		frappe.get_doc("User", email).add_roles(*missing)
-	frappe.clear_cache(user=email)
-
-
-def set_policy(**values):
-	base = {
-		"approve_all": 0,
-		"approve_trainees": 1,
-		"approve_public": 0,
-		"approve_warnings": 1,
-		"approve_flagged": 1,
-		"approval_tiers": 1,
-		"signature_style": "Initials",
-		"block_pii_in_public": 1,
-		"approve_min_followers": 0,
-		"require_greeting": 0,
-		"status_after_reply": "Replied",
-	}
-	base.update(values)
-	settings = frappe.get_single("Social Support Settings")
-	settings.update(base)
-	settings.save(ignore_permissions=True)  # saving clears the cached settings everywhere
-	frappe.db.commit()
-
-
-class ReplyCase(FrappeTestCase):
-	def ensure_users(self):
-		for email, roles in (
-			(AGENT, ["Social Agent", "Support Team"]),
-			# approving needs the right to post on the channel (its Posting Role, Social Agent by default)
-			(APPROVER, ["Social Approver", "Social Agent", "Support Team"]),
-			(APPROVER2, ["Social Approver", "Social Agent", "Support Team"]),
-			(TRAINEE, ["Social Agent", "Social Trainee", "Support Team"]),
-			(OUTSIDER, ["Support Team"]),
-		):
-			ensure_user(email, roles)
-		frappe.db.commit()
-
-	def setUp(self):
-		# per test: another module (the uninstall test) may have removed the app's roles meanwhile
-		self.ensure_users()
-		self.sandbox = Sandbox().start()
-		self.addCleanup(self.sandbox.stop)
-		set_policy()
-		self.addCleanup(frappe.set_user, "Administrator")
-
-	def x_ticket(self, text="@brand my order 5512 is late"):
-		channel = make_channel(
-			"X", "99", base_url=self.sandbox.url, poll=1, webhooks=0, name="Reply X " + uid()
-		)
-		customer = uid("3")
-		self.sandbox.x.add_user(customer, "carla", "Carla Customer")
-		tweet = self.sandbox.x.post_tweet(customer, text)
-		poll_channel(channel.name)
-		msg = frappe.get_doc("Social Message", {"message_key": f"{channel.name}:{tweet['id']}"})
-		return channel, msg.reference_name, tweet
-
-	def send_as(self, user, ticket, text, **kw):
-		frappe.set_user(user)
-		try:
-			return agent.reply(ticket, text, **kw)
-		finally:
-			frappe.set_user("Administrator")
+from .utils import AGENT, APPROVER, APPROVER2, OUTSIDER, TRAINEE, ReplyCase, make_channel, set_policy, uid
 
 
 class TestReplies(ReplyCase):

@@ -14,17 +14,20 @@ import time
 import unittest
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from social_support.platforms.base import public_thread_key
 
-from .test_composer_browser import CHROMIUM, open_desk, serve_site, sync_playwright
 from .utils import (
+	CHROMIUM,
+	SocialTestCase,
 	deliver_meta,
 	deliver_x,
 	issue_for,
 	make_channel,
+	open_desk,
 	remove_channel_and_everything_it_made,
+	serve_site,
+	sync_playwright,
 	uid,
 	work,
 )
@@ -50,7 +53,7 @@ TRAP = """
 
 
 @unittest.skipUnless(CHROMIUM and sync_playwright, "needs Debian's chromium and the playwright package")
-class TestHostileTextInBrowser(FrappeTestCase):
+class TestHostileTextInBrowser(SocialTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -16,8 +16,7 @@ from social_support.outbound.send import send_reply
 from social_support.platforms.base import dm_thread_key
 from social_support.surveys import lifecycle
 
-from .test_replies import AGENT, APPROVER, TRAINEE, ReplyCase, set_policy
-from .utils import make_channel, uid
+from .utils import AGENT, APPROVER, TRAINEE, ReplyCase, make_channel, set_policy, uid
 
 TOKEN = re.compile(r"token=([A-Za-z0-9_-]+)")
 

@@ -11,7 +11,6 @@ import secrets
 import time
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from social_support.ingest.poll import poll_channel
 from social_support.ingest.profiles import profile_name
@@ -19,6 +18,7 @@ from social_support.platforms.base import public_thread_key
 from social_support.sandbox.server import Sandbox
 
 from .utils import (
+	SocialTestCase,
 	communications,
 	deliver_meta,
 	deliver_x,
@@ -62,7 +62,7 @@ def message(channel, external_id):
 	return frappe.get_doc("Social Message", name) if name else None
 
 
-class ChannelCase(FrappeTestCase):
+class ChannelCase(SocialTestCase):
 	"""A Facebook and an X channel of its own; everything they made is removed afterwards."""
 
 	@classmethod
@@ -301,7 +301,7 @@ class TestMarkupStaysText(ChannelCase):
 		self.assertIsNone(frappe.db.get_value("Issue", issue.name, "social_permalink"))
 
 
-class TestNoTokensStored(FrappeTestCase):
+class TestNoTokensStored(SocialTestCase):
 	"""Graph ``paging.next`` links carry the Page token; poll pages are stored on events."""
 
 	def setUp(self):
@@ -389,7 +389,7 @@ class TestNoTokensStored(FrappeTestCase):
 		self.assertEqual(json.loads(row.payload)["data"][0]["message"], "my password is hunter2")
 
 
-class TestNoTokensStoredX(FrappeTestCase):
+class TestNoTokensStoredX(SocialTestCase):
 	"""X: next_token is a cursor, not a secret; no bearer or user token ends up in what is stored."""
 
 	def test_x_poll_pages_and_errors_carry_no_bearer_or_access_token(self):

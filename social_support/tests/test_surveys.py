@@ -18,9 +18,18 @@ from social_support.platforms.base import dm_thread_key
 from social_support.social_support.report.social_survey_results import social_survey_results as report
 from social_support.surveys import lifecycle
 
-from .test_composer_browser import CHROMIUM, serve_site, sync_playwright
-from .test_replies import ReplyCase, set_policy
-from .utils import make_channel, request, uid
+from .utils import (
+	CHROMIUM,
+	ReplyCase,
+	make_channel,
+	request,
+	resolve,
+	serve_site,
+	set_policy,
+	set_survey_settings,
+	sync_playwright,
+	uid,
+)
 
 TOKEN = re.compile(r"token=([A-Za-z0-9_-]+)")
 SURVEY_SHOT = os.environ.get("SOCIAL_SUPPORT_SURVEY_SCREENSHOT", "/tmp/social_support_survey.png")
@@ -32,22 +41,6 @@ BROWSER_ARGS = [
 	"--disable-sync",
 	"--no-first-run",
 ]
-
-
-def set_survey_settings(**values):
-	base = {
-		"survey_delay_minutes": 0,
-		"survey_expiry_days": 14,
-		"survey_public_fallback": 0,
-		"default_language": "en",
-		"followup_after_hours": 36,
-		"followup_text": "Hi {first_name}, just checking in: is there anything else we can help with?",
-	}
-	base.update(values)
-	settings = frappe.get_single("Social Support Settings")
-	settings.update(base)
-	settings.save(ignore_permissions=True)
-	frappe.db.commit()
 
 
 def ensure_outgoing_email():
@@ -66,13 +59,6 @@ def ensure_outgoing_email():
 				"awaiting_password": 0,
 			}
 		).insert(ignore_permissions=True)
-
-
-def resolve(ticket, status="Resolved"):
-	issue = frappe.get_doc("Issue", ticket)
-	issue.status = status
-	issue.save(ignore_permissions=True)
-	return issue
 
 
 def survey_of(ticket):

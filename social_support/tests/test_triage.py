@@ -3,7 +3,6 @@
 import time
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
 from social_support.api import inbox as inbox_api
@@ -12,15 +11,14 @@ from social_support.ingest.poll import poll_channel
 from social_support.platforms.base import public_thread_key
 from social_support.sandbox.server import Sandbox
 
-from .test_processing import comment
-from .utils import communications, deliver_meta, issue_for, make_channel, uid, work
+from .utils import SocialTestCase, comment, communications, deliver_meta, issue_for, make_channel, uid, work
 
 
 def msg_of(channel, external_id):
 	return frappe.get_doc("Social Message", {"message_key": f"{channel}:{external_id}"})
 
 
-class TestTriage(FrappeTestCase):
+class TestTriage(SocialTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
@@ -176,7 +174,7 @@ class TestTriage(FrappeTestCase):
 		self.assertFalse(second.inbox_status)
 
 
-class TestListening(FrappeTestCase):
+class TestListening(SocialTestCase):
 	def test_untargeted_mentions_go_to_the_inbox_mentions_become_tickets(self):
 		with Sandbox() as sb:
 			channel = make_channel(
@@ -202,7 +200,7 @@ class TestListening(FrappeTestCase):
 			self.assertIn("acme", sb.requests_to(r"/tweets/search/recent")[-1].query["query"])
 
 
-class TestSpikes(FrappeTestCase):
+class TestSpikes(SocialTestCase):
 	def test_spike_notifies_once_and_rearms(self):
 		frappe.db.set_single_value(
 			"Social Support Settings",
@@ -258,7 +256,7 @@ class TestSpikes(FrappeTestCase):
 		frappe.db.commit()
 
 
-class TestAssignmentRules(FrappeTestCase):
+class TestAssignmentRules(SocialTestCase):
 	def test_erpnext_assignment_rule_sees_triage_fields(self):
 		# a team lead sets up an ordinary Assignment Rule on Issue using the Social fields
 		user = "social.lead@example.com"

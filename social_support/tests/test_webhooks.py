@@ -4,7 +4,6 @@ import json
 import time
 
 import frappe
-from frappe.tests.utils import FrappeTestCase
 
 from social_support.platforms.base import dm_thread_key, public_thread_key
 
@@ -12,6 +11,7 @@ from .utils import (
 	META_SECRET,
 	VERIFY_TOKEN,
 	X_SECRET,
+	SocialTestCase,
 	communications,
 	deliver_meta,
 	deliver_x,
@@ -44,7 +44,7 @@ def fb_change(page, value):
 	}
 
 
-class TestWebhooks(FrappeTestCase):
+class TestWebhooks(SocialTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()

@@ -5,9 +5,8 @@ methods; nothing else knows whether tickets are ERPNext Issues or (later) Helpde
 """
 
 from .base import NewTicket, TicketAdapter, TicketRef
+from .erpnext_issue import IssueAdapter
 
 
 def get_adapter() -> TicketAdapter:
-	from .erpnext_issue import IssueAdapter
-
 	return IssueAdapter()

@@ -7,8 +7,10 @@ from collections import defaultdict
 import frappe
 from frappe import _
 
+from social_support.analysis.business_time import seconds_to_hours
 from social_support.analysis.metrics import csat, median
-from social_support.insights.common import column, hours_label, period, team_agents
+from social_support.insights.columns import column
+from social_support.insights.filters import period, team_agents
 from social_support.outbound.constants import NOT_AGENT_REPLIES as AUTOMATED
 
 
@@ -61,8 +63,10 @@ def execute(filters=None):
 				"replies_sent": a["sent"],
 				"approvals_needed": a["approval"],
 				"rejected": a["rejected"],
-				"handling_median": hours_label(median(h for h in a["handling"] if h is not None and h >= 0)),
-				"first_response_median": hours_label(median(a["first"])),
+				"handling_median": seconds_to_hours(
+					median(h for h in a["handling"] if h is not None and h >= 0)
+				),
+				"first_response_median": seconds_to_hours(median(a["first"])),
 				"surveys_answered": len(a["ratings"]),
 				"csat": csat(a["ratings"]),
 			}

@@ -6,9 +6,10 @@ import frappe
 from frappe import _
 from frappe.utils import get_url
 
+from social_support.analysis.business_time import seconds_to_hours
 from social_support.analysis.metrics import csat, median
 from social_support.insights import cards
-from social_support.insights.common import hours_label, message_conditions, period, ticket_conditions
+from social_support.insights.filters import message_conditions, period, ticket_conditions
 from social_support.tickets import get_adapter
 
 
@@ -46,7 +47,7 @@ def execute(filters=None):
 		(_("Tickets resolved"), resolved, "Social Response Times"),
 		(
 			_("Median first response (h)"),
-			hours_label(median(fr for (fr,) in opened if fr is not None)),
+			seconds_to_hours(median(fr for (fr,) in opened if fr is not None)),
 			"Social Response Times",
 		),
 		(

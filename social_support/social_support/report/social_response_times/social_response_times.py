@@ -8,16 +8,11 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
 
+from social_support.analysis.business_time import seconds_to_hours
 from social_support.analysis.metrics import median, percentile, rate
-from social_support.insights.common import (
-	agent_of,
-	business_hours,
-	column,
-	hours_label,
-	in_business_hours_at,
-	period,
-	ticket_conditions,
-)
+from social_support.insights.business_hours import business_hours
+from social_support.insights.columns import column
+from social_support.insights.filters import first_assignee, period, ticket_conditions
 from social_support.tickets import get_adapter
 
 GROUPS = {"Channel": "channel", "Agent": "agent", "Platform": "platform"}
@@ -33,7 +28,7 @@ def execute(filters=None):
 	hours = business_hours()
 	groups = defaultdict(list)
 	for t in tickets:
-		t["in_hours"] = in_business_hours_at(t.pop("dow"), t.pop("secs"), hours)
+		t["in_hours"] = hours.contains(t.pop("dow"), t.pop("secs"))
 		groups[t[GROUPS[group_by]] or _("(none)")].append(t)
 	data = [figures(name, members) for name, members in sorted(groups.items())]
 	data.append({**figures(_("Total"), tickets), "bold": 1})
@@ -87,7 +82,7 @@ def fetch(filters, start, end) -> list[dict]:
 		as_dict=True,
 	)
 	for r in rows:
-		r["agent"] = agent_of(r.pop("_assign"))
+		r["agent"] = first_assignee(r.pop("_assign"))
 	return rows
 
 
@@ -101,18 +96,18 @@ def figures(name, members) -> dict:
 		"tickets": len(members),
 		"handled": len(fr),
 		"unhandled": len(members) - len(fr),
-		"fr_median": hours_label(median(fr)),
-		"fr_p90": hours_label(percentile(fr, 90)),
-		"res_median": hours_label(median(res)),
-		"res_p90": hours_label(percentile(res, 90)),
+		"fr_median": seconds_to_hours(median(fr)),
+		"fr_p90": seconds_to_hours(percentile(fr, 90)),
+		"res_median": seconds_to_hours(median(res)),
+		"res_p90": seconds_to_hours(percentile(res, 90)),
 		"sla_met": met,
 		"sla_failed": failed,
 		"sla_met_pct": rate(met, met + failed),
 		"opened_out_of_hours": sum(1 for m in members if not m["in_hours"]),
-		"fr_median_in_hours": hours_label(
+		"fr_median_in_hours": seconds_to_hours(
 			median(m["fr"] for m in members if m["in_hours"] and m["fr"] is not None)
 		),
-		"fr_median_out_of_hours": hours_label(
+		"fr_median_out_of_hours": seconds_to_hours(
 			median(m["fr"] for m in members if not m["in_hours"] and m["fr"] is not None)
 		),
 	}

@@ -10,7 +10,7 @@ from frappe.utils import add_days, escape_html, getdate
 
 from social_support.analysis.metrics import rate
 from social_support.analysis.terms import top_terms
-from social_support.insights.common import message_conditions, period
+from social_support.insights.filters import message_conditions, period
 
 SENTIMENTS = ("positive", "neutral", "negative")
 INTENTS = ("complaint", "question", "praise", "spam", "troll", "other")

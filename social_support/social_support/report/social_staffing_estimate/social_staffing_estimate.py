@@ -10,13 +10,9 @@ from frappe import _
 from frappe.utils import flt, get_datetime
 
 from social_support.analysis.staffing import handling_minutes, hourly_plan, monthly_volume, rule_of_thumb
-from social_support.insights.common import (
-	business_hours,
-	column,
-	hour_in_business,
-	message_conditions,
-	period,
-)
+from social_support.insights.business_hours import business_hours
+from social_support.insights.columns import column
+from social_support.insights.filters import message_conditions, period
 from social_support.outbound.constants import NOT_AGENT_REPLIES
 
 
@@ -36,9 +32,9 @@ def execute(filters=None):
 	handle = flt(filters.get("handle_minutes")) or measured or flt(settings.default_handle_minutes) or 4.0
 	plan = hourly_plan(counts, days, handle, occupancy)
 	hours = business_hours()
-	weekday_share = len(hours[2]) / 7.0
+	weekday_share = len(hours.days) / 7.0
 	for row in plan:
-		row["in_business_hours"] = int(hour_in_business(hours[2][0] if hours[2] else 0, row["hour"], hours))
+		row["in_business_hours"] = int(hours.covers_hour(hours.days[0] if hours.days else 0, row["hour"]))
 		row["label"] = f"{row['hour']:02d}:00-{row['hour']:02d}:59"
 	monthly = monthly_volume(sum(counts), days)
 	low, high = rule_of_thumb(monthly)

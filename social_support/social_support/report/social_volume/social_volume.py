@@ -8,7 +8,9 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, getdate
 
-from social_support.insights.common import DAYS, business_hours, hour_in_business, message_conditions, period
+from social_support.analysis.business_time import DAYS
+from social_support.insights.business_hours import business_hours
+from social_support.insights.filters import message_conditions, period
 
 
 def execute(filters=None):
@@ -82,7 +84,7 @@ def heatmap(where, values):
 	hours = business_hours()
 	data, outside_total = [], 0
 	for dow in range(7):
-		outside = [h for h in range(24) if not hour_in_business(dow, h, hours)]
+		outside = [h for h in range(24) if not hours.covers_hour(dow, h)]
 		outside_total += sum(grid[dow][h] for h in outside)
 		data.append(
 			{

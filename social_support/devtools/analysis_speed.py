@@ -1,7 +1,9 @@
 """Speed of analyze() on one core, next to a trivial baseline on the same texts in the same run.
 
-python scripts/bench_analysis.py [--seconds 3]
+python -m social_support.devtools.analysis_speed [--seconds 3] [--data DIR]
 """
+
+from __future__ import annotations
 
 import argparse
 import json
@@ -11,14 +13,15 @@ from pathlib import Path
 
 from social_support.analysis import analyze
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "analysis"
+from .analysis_eval import DATA
+
 WORD = re.compile(r"\w+")
 
 
-def texts() -> list[str]:
+def texts(folder: Path = DATA) -> list[str]:
 	return [
 		json.loads(line)["text"]
-		for p in sorted(DATA.glob("*.jsonl"))
+		for p in sorted(folder.glob("*.jsonl"))
 		for line in p.read_text(encoding="utf-8").splitlines()
 		if line.strip()
 	]
@@ -33,11 +36,12 @@ def rate(fn, items, seconds):
 	return n / (time.perf_counter() - start)
 
 
-if __name__ == "__main__":
-	p = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> None:
+	p = argparse.ArgumentParser(description="Messages per second through analyze(), next to a baseline.")
 	p.add_argument("--seconds", type=float, default=3.0)
-	args = p.parse_args()
-	items = texts()
+	p.add_argument("--data", type=Path, default=DATA, help="folder of <lang>.jsonl files")
+	args = p.parse_args(argv)
+	items = texts(args.data)
 	t0 = time.perf_counter()
 	analyze(items[0])  # loads the language model and the lexicons once
 	warmup = time.perf_counter() - t0
@@ -48,3 +52,7 @@ if __name__ == "__main__":
 	print(
 		f"analyze: {speed:,.0f} msg/s ({baseline / speed:.0f}x the baseline's cost per message) | goal >= 1,000 msg/s: {'met' if speed >= 1000 else 'MISSED'}"
 	)
+
+
+if __name__ == "__main__":
+	main()

@@ -1,26 +1,21 @@
 """Large-data site for the report timings: 100,000 Social Messages and 20,000 Issues by default.
 
     bench --site SITE social-report-data [--messages 100000] [--issues 20000] [--days 90] [--clear]
-    bench --site SITE social-report-timings [--repeat 3]
 
 Rows are written with bulk inserts (no controllers), marked by their channels ("Bench Data 1..4"),
 spread over the last N days with a realistic day/hour profile. --clear removes them again.
-Timings print each report's median wall time next to a baseline measured in the same run: a plain
-count of the period's Social Messages and social Issues (the smallest query any report must do).
 """
 
 from __future__ import annotations
 
 import json
 import random
-import statistics
 import time
 from datetime import timedelta
 
 import frappe
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import getdate, now_datetime
 
-from social_support.insights.common import REPORTS
 from social_support.tickets.erpnext_issue import resolved_on_field
 
 CHANNELS = [
@@ -325,47 +320,3 @@ def build(messages: int = 100_000, issues: int = 20_000, days: int = 90, seed: i
 		"surveys": len(survey_rows),
 		"seconds": round(time.perf_counter() - started, 1),
 	}
-
-
-def _timed(fn, repeat: int) -> float:
-	times = []
-	for _i in range(repeat):
-		frappe.clear_cache()  # settings and metadata come cold each time, like a fresh request
-		t = time.perf_counter()
-		fn()
-		times.append(time.perf_counter() - t)
-	return statistics.median(times)
-
-
-def timings(repeat: int = 3, days: int = 90) -> list[dict]:
-	from frappe.desk.query_report import run
-
-	filters = {"from_date": str(add_days(getdate(), -days + 1)), "to_date": str(getdate())}
-	start = add_days(getdate(), -days + 1)
-
-	def baseline():
-		frappe.db.sql("select count(*) from `tabSocial Message` where posted_on >= %s", start)
-		frappe.db.sql(
-			"select count(*) from `tabIssue` where social_channel is not null and creation >= %s", start
-		)
-
-	base = _timed(baseline, repeat)
-	out = [{"report": "(baseline: two period counts)", "seconds": round(base, 3), "ratio": 1.0}]
-	for report in REPORTS:
-		extra = [{}]
-		if report == "Social Volume":
-			extra = [{"view": "Per Day"}, {"view": "Heatmap"}, {"view": "Per Day", "agent": AGENTS[0]}]
-		for e in extra:
-			seconds = _timed(
-				lambda e=e, report=report: run(report, filters={**filters, **e}, ignore_prepared_report=True),
-				repeat,
-			)
-			label = report + (f" ({', '.join(e.values())})" if e else "")
-			out.append(
-				{
-					"report": label,
-					"seconds": round(seconds, 3),
-					"ratio": round(seconds / base, 1) if base else None,
-				}
-			)
-	return out

@@ -1,6 +1,6 @@
 """Ingest benchmarks, run inside a bench against a running web server and workers:
 
-    bench --site SITE execute social_support.ingest.benchmark.run --kwargs "{'site_url': 'http://127.0.0.1:8000'}"
+    bench --site SITE execute social_support.devtools.ingest_benchmark.run --kwargs "{'site_url': 'http://127.0.0.1:8000'}"
 
 Prints (a) webhook acknowledgement latency next to /api/method/ping in the same run, (b)
 processing cost per message next to the floor of a bare Issue + Communication insert in the
@@ -21,6 +21,8 @@ import uuid
 
 import frappe
 import requests
+
+from social_support.ingest.events import drain, store_event
 
 SECRET = "bench-meta-secret"
 
@@ -133,8 +135,6 @@ def latency(site_url: str, total: int = 2000, concurrency: int = 8) -> dict:
 
 def processing(n: int = 300) -> dict:
 	"""Per-message cost of the whole pipeline vs. a bare Issue + Communication insert (same process)."""
-	from social_support.ingest.events import drain, store_event
-
 	t0 = time.perf_counter()
 	for i in range(n):
 		issue = frappe.get_doc(
