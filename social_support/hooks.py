@@ -58,3 +58,8 @@ scheduler_events = {
 		"social_support.tasks.sync_digest",
 	],
 }
+
+# what a room does when an outbound item of one of its purposes has been sent (same commit)
+social_support_after_send = {
+	"Survey": ["social_support.surveys.lifecycle.invitation_sent"],
+}

@@ -35,7 +35,7 @@ def retry_events(names: str | list[str]) -> dict:
 @frappe.whitelist(methods=["POST"])
 def test_connection(channel: str) -> dict:
 	"""Fetch one page of the first stream without storing anything: are the credentials right?"""
-	from social_support.ingest.channels import channel_config
+	from social_support.core.channels import channel_config
 	from social_support.platforms import make_client
 	from social_support.platforms.base import PlatformError
 

@@ -27,7 +27,7 @@ from typing import Any
 import frappe
 from werkzeug.wrappers import Response
 
-from social_support.ingest import channels as ch
+from social_support.core import channels as ch
 from social_support.ingest.events import IGNORED, enqueue_drain, store_event
 from social_support.platforms import get_family
 from social_support.platforms.base import FACEBOOK, INSTAGRAM, X

@@ -59,8 +59,9 @@ def create_tickets(names: list[str]) -> dict:
 def attach(names: list[str], ticket: str) -> dict:
 	adapter = get_adapter()
 	settings = frappe.get_cached_doc("Social Support Settings")
+	from social_support.core.text import to_html
+
 	from .profiles import raised_by_for
-	from .text import to_html
 
 	attached = []
 	for msg in _messages(names):

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 import frappe
 from frappe.utils import cint, now_datetime
 
+from social_support.core.keys import message_key
+from social_support.core.text import clean_text, subject_from, to_html, to_system_time
+from social_support.outbound.ack import maybe_acknowledge
 from social_support.platforms.base import (
 	ACTION_CREATE,
 	ACTION_DELETE,
@@ -21,12 +24,12 @@ from social_support.platforms.base import (
 	clean_item,
 	public_thread_key,
 )
+from social_support.surveys.lifecycle import rating_in_channel
 from social_support.tickets import NewTicket, get_adapter
 from social_support.tickets.erpnext_issue import within_reopen_window
 
 from . import triage
 from .profiles import ensure_profile, raised_by_for
-from .text import clean_text, subject_from, to_html, to_system_time
 
 NEW, DUPLICATE, UPDATED, SKIPPED = "new", "duplicate", "updated", "skipped"
 KIND_LABEL = {"post": "Post", "comment": "Comment", "dm": "DM"}
@@ -38,10 +41,6 @@ class Context:
 	platform: str
 	event: str | None
 	settings: object
-
-
-def message_key(channel: str, external_id: str) -> str:
-	return f"{channel}:{external_id}"
 
 
 def process_item(ctx: Context, item: InboundItem) -> str:
@@ -142,8 +141,6 @@ def thread_root(thread_key: str) -> str | None:
 
 def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
 	if item.kind == KIND_DM:
-		from social_support.surveys.lifecycle import rating_in_channel
-
 		if rating_in_channel(ctx.channel, thread_key, item.text):
 			# a survey answered in the channel: recorded, no reopening, no new ticket
 			frappe.db.set_value(
@@ -219,8 +216,6 @@ def open_ticket(channel: str, msg, profile, contact, customer, settings, decisio
 			)
 		)
 		comm = _add_inbound(adapter, ticket, msg, profile, contact, settings)
-		from social_support.outbound.ack import maybe_acknowledge
-
 		# the acknowledgement answers this message: it must already belong to the ticket
 		frappe.db.set_value(
 			"Social Message",

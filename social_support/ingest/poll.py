@@ -8,10 +8,10 @@ import time
 import frappe
 from frappe.utils import add_to_date, cint, get_datetime, now_datetime
 
+from social_support.core import channels as ch
 from social_support.platforms import make_client
 from social_support.platforms.base import PlatformError, RateLimited
 
-from . import channels as ch
 from .events import PROCESSED, process_event, store_event
 
 

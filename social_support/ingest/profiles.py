@@ -8,11 +8,10 @@ import frappe
 from frappe.model.naming import append_number_if_name_exists
 from frappe.utils import cint, now_datetime
 
+from social_support.core.addresses import placeholder_email
+from social_support.core.text import clean_text
 from social_support.platforms.base import Author, InvalidItem, clean_author, profile_link, valid_user_id
 
-from .text import clean_text
-
-_UNSAFE = re.compile(r"[^a-z0-9._-]")
 # characters Frappe refuses in a document name ("<", ">") or that make names awkward in links
 _NAME_UNSAFE = re.compile(r"[<>\"'`\\]")
 CONTACT_NAME_LENGTH = 100
@@ -116,11 +115,6 @@ def contact_name(label: str, fallback: str) -> str:
 	return append_number_if_name_exists("Contact", name)
 
 
-def placeholder_email(profile_name_: str, domain: str | None) -> str:
-	local = _UNSAFE.sub("-", profile_name_.lower())
-	return f"{local}@{domain or 'social.invalid'}"
-
-
 def raised_by_for(profile, contact: str | None, settings) -> str:
 	"""The contact's real email if it has one, else a reserved address that is never mailed."""
 	if contact:
@@ -129,8 +123,3 @@ def raised_by_for(profile, contact: str | None, settings) -> str:
 			return email
 	name = profile.name if profile else "unknown"
 	return placeholder_email(name, settings.placeholder_email_domain)
-
-
-def is_placeholder(email: str | None) -> bool:
-	"""Addresses under the reserved .invalid top-level domain (RFC 2606) can never receive mail."""
-	return bool(email) and email.strip().rstrip(">").lower().endswith(".invalid")

@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, flt, now_datetime
 
-from .notify import notify, users_of_first_staffed_role
+from social_support.core.notify import notify, users_of_first_staffed_role
 
 CLUSTERS = {"all": {}, "urgent": {"urgent": 1}}
 STATE_KEY = "social_support:spike:{}"

@@ -10,7 +10,7 @@ import json
 
 import frappe
 
-from social_support.ingest.notify import users_of_first_staffed_role
+from social_support.core.notify import users_of_first_staffed_role
 
 REPORT = "Social Key Figures"
 

@@ -15,20 +15,9 @@ from .constants import FAILED, HIDE, LIKE, MOVE_TO_DM, REPOST, THANK_PUBLICLY
 MOVE_TO_DM_NOTE = "Let's continue in a private message so we can look at your details safely."
 
 
-def first_public_inbound(ticket: str):
-	rows = frappe.get_all(
-		"Social Message",
-		filters={"reference_name": ticket, "direction": "Inbound", "kind": ("!=", "DM")},
-		pluck="name",
-		order_by="posted_on asc",
-		limit=1,
-	)
-	return rows[0] if rows else None
-
-
 def move_to_dm(ticket: str, text: str, note: str | None = None) -> dict:
 	"""A short public note inviting the customer to private messages, then the private reply."""
-	if not first_public_inbound(ticket):
+	if not gate.first_public_inbound(ticket):
 		frappe.throw(_("This conversation is already private."))
 	# both are checked before either is stored: no public note without its private message
 	public_route = gate.ticket_route(ticket, False)
@@ -41,7 +30,7 @@ def move_to_dm(ticket: str, text: str, note: str | None = None) -> dict:
 
 def thank_publicly(ticket: str, text: str) -> dict:
 	"""After a private resolution: come back to the public thread and thank the customer there."""
-	first = first_public_inbound(ticket)
+	first = gate.first_public_inbound(ticket)
 	if not first:
 		frappe.throw(
 			_("The customer never wrote in public on this ticket; there is no public thread to come back to.")

@@ -5,7 +5,7 @@ Social customers without a real email get ``...@social.invalid`` as the ticket's
 address (a notification, an auto-reply, the email composer) is dropped here, before sending.
 """
 
-from social_support.ingest.profiles import is_placeholder
+from social_support.core.addresses import is_placeholder
 
 REASON = "Recipient is a social placeholder address under .invalid; social customers are answered in their channel."
 

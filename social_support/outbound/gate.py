@@ -39,8 +39,10 @@ from social_support.analysis import detect_language
 from social_support.analysis.reply_checks import ERROR, check_reply, signature, with_signature
 from social_support.platforms.base import FACEBOOK, INSTAGRAM, X
 from social_support.platforms.limits import char_limit
+from social_support.platforms.meta import PRIVATE_REPLY_WINDOW_DAYS, messaging_window
 from social_support.tickets import get_adapter
 
+from .compose import compose, errors_of, final_checks
 from .constants import (
 	APPROVED,
 	AUTOMATIC,
@@ -59,6 +61,8 @@ from .constants import (
 	SIGNED,
 	TEMPLATED,
 )
+from .records import describe, enqueue_send, note, notify_approvers
+from .send import send_reply
 
 TRAINEE_ROLE = "Social Trainee"
 ALWAYS_MAY_POST = ("Social Manager", "System Manager")
@@ -120,6 +124,18 @@ def latest_inbound(ticket: str, kind: str | None = None):
 	return rows[0] if rows else None
 
 
+def first_public_inbound(ticket: str):
+	"""The customer's first public message on a ticket (where a public thread can be answered)."""
+	rows = frappe.get_all(
+		"Social Message",
+		filters={"reference_name": ticket, "direction": "Inbound", "kind": ("!=", "DM")},
+		pluck="name",
+		order_by="posted_on asc",
+		limit=1,
+	)
+	return rows[0] if rows else None
+
+
 def plan(ticket: dict, private: bool, in_reply_to: str | None) -> dict:
 	"""Where a reply on a ticket goes: mode, target, the message answered, and the Meta messaging tag."""
 	platform = ticket.social_platform
@@ -167,8 +183,6 @@ def plan(ticket: dict, private: bool, in_reply_to: str | None) -> dict:
 
 def _meta_window(ticket: str, mode: str, answered) -> str | None:
 	"""RESPONSE inside 24 h; HUMAN_AGENT to 7 days (people only); beyond: refused before approval, not after."""
-	from social_support.platforms.meta import PRIVATE_REPLY_WINDOW_DAYS, messaging_window
-
 	now = now_datetime()
 	if mode == PRIVATE:
 		age_days = (now - get_datetime(answered.posted_on)).total_seconds() / 86400
@@ -281,45 +295,7 @@ def authorize(route: Route, user: str) -> None:
 	frappe.get_doc(route.reference_doctype, route.reference_name).check_permission(ptype)
 
 
-# --- 3. compose and 4. checks --------------------------------------------------------------------
-def compose(
-	text: str,
-	*,
-	platform: str,
-	mode: str,
-	handle: str | None,
-	author: str,
-	settings,
-	signed: bool = True,
-) -> tuple[str, str, list]:
-	"""(body, final text as sent, checks): the customer's @handle kept on X public replies, the signature added."""
-	body = (text or "").strip()
-	if platform == X and mode == PUBLIC and handle and f"@{handle.lower()}" not in body.lower():
-		body = f"@{handle} {body}"  # X threads replies under the mention; keep the customer addressed
-	sig = signature(settings.signature_style, frappe.utils.get_fullname(author)) if signed else ""
-	final = with_signature(body, sig)
-	return body, final, final_checks(final, platform=platform, mode=mode, settings=settings, body=body)
-
-
-def final_checks(final: str, *, platform: str, mode: str, settings, body: str | None = None) -> list:
-	"""The checks of a text as sent (also re-run by ``approval.assert_sendable`` before the platform call)."""
-	if mode in GESTURES:
-		return []  # a like, repost or hide carries no words
-	return check_reply(
-		final,
-		# a post of our own is public, and on X as long as a reply
-		platform=platform,
-		mode=PUBLIC if mode == POST else mode,
-		block_pii_in_public=bool(cint(settings.block_pii_in_public)),
-		language=detect_language(body if body is not None else final),
-		require_greeting=bool(cint(settings.require_greeting)) and mode != POST,
-	)
-
-
-def errors_of(checks) -> list[str]:
-	return [c.message for c in checks if c.level == ERROR]
-
-
+# --- 3. compose and 4. checks (compose.py) -------------------------------------------------------
 def verify(purpose: str, text: str, route: Route) -> None:
 	"""Refuse now what ``submit`` would refuse, without storing anything."""
 	user = APP_AUTHOR if purpose in AUTOMATIC else frappe.session.user
@@ -496,8 +472,6 @@ def submit(
 	elif tiers:
 		notify_approvers(doc)
 	elif purpose in SEND_AT_ONCE:
-		from .send import send_reply
-
 		send_reply(doc.name)
 		doc.reload()
 	else:
@@ -540,42 +514,3 @@ def once(*parts) -> str:
 	if len(key) <= 140:
 		return key
 	return key[:100] + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
-
-
-# --- audit and people ----------------------------------------------------------------------------
-def describe(reply) -> str:
-	"""What an outbound item says or does, for people (notifications, comments)."""
-	if reply.mode in GESTURES:
-		text = frappe.db.get_value("Social Message", reply.in_reply_to, "text") or ""
-		return _("{0} the customer's message: {1}").format(_(reply.mode), text[:200])
-	return reply.final_text or ""
-
-
-def note(reply, html: str) -> None:
-	"""An Info comment on what the item belongs to (the ticket, the incident or the message)."""
-	if reply.reference_doctype and reply.reference_name:
-		frappe.get_doc(reply.reference_doctype, reply.reference_name).add_comment("Info", html)
-
-
-def notify_approvers(reply) -> None:
-	from social_support.ingest.notify import notify, users_with_role
-
-	notify(
-		[u for u in users_with_role("Social Approver", "Social Manager") if u != reply.author]
-		or ["Administrator"],
-		_("{0} on {1} waits for approval").format(_(reply.purpose), reply.reference_name),
-		frappe.utils.escape_html(describe(reply)),
-		document_type="Social Reply",
-		document_name=reply.name,
-	)
-
-
-def enqueue_send(name: str) -> None:
-	frappe.enqueue(
-		"social_support.outbound.send.send_reply",
-		queue="short",
-		job_id=f"social_support:send:{name}",
-		deduplicate=True,
-		enqueue_after_commit=True,
-		name=name,
-	)

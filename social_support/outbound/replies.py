@@ -10,26 +10,10 @@ hash, re-checked by ``approval.assert_sendable`` right before any platform call)
 from __future__ import annotations
 
 from . import gate
-from .constants import APPROVED, FAILED, PENDING, REFUSED, REJECTED, REPLY, SENDING, SENT
-from .gate import can_post, compose, enqueue_send, plan, ticket_context
+from .approval import approve, reject
+from .constants import REPLY
 
-__all__ = [
-	"APPROVED",
-	"FAILED",
-	"PENDING",
-	"REFUSED",
-	"REJECTED",
-	"SENDING",
-	"SENT",
-	"approve",
-	"can_post",
-	"compose",
-	"create",
-	"enqueue_send",
-	"plan",
-	"reject",
-	"ticket_context",
-]
+__all__ = ["approve", "create", "reject"]
 
 
 def create(
@@ -47,23 +31,3 @@ def create(
 	return gate.submit(
 		purpose, text, route=route, incident=incident, communication=communication, once_key=once_key
 	)
-
-
-def approve(name: str, text: str | None = None) -> dict:
-	from .approval import approve as _approve
-
-	return _approve(name, text)
-
-
-def reject(name: str, reason: str) -> dict:
-	from .approval import reject as _reject
-
-	return _reject(name, reason)
-
-
-def _comment(reply, text: str) -> None:
-	gate.note(reply, text)
-
-
-def _notify_approvers(reply) -> None:
-	gate.notify_approvers(reply)

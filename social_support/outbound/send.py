@@ -15,15 +15,14 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, now_datetime
 
-from social_support.ingest import channels as ch
-from social_support.ingest.notify import notify
-from social_support.ingest.pipeline import message_key
-from social_support.ingest.text import clean_text, to_html
+from social_support.core import channels as ch
+from social_support.core.keys import message_key
+from social_support.core.notify import notify
+from social_support.core.text import clean_text, to_html
 from social_support.platforms import make_client
 from social_support.platforms.base import AuthError, Duplicate, PlatformError, RateLimited, TransientError
 from social_support.tickets import get_adapter
 
-from .approval import NotSendable, assert_sendable
 from .constants import (
 	ACKNOWLEDGEMENT,
 	ANSWERS,
@@ -43,7 +42,8 @@ from .constants import (
 	SENT,
 	SURVEY,
 )
-from .gate import enqueue_send, note
+from .records import enqueue_send, note
+from .sendable import NotSendable, assert_sendable
 
 MAX_ATTEMPTS = 6
 STALE_MINUTES = 5  # a claim older than this without an answer: its worker is gone
@@ -222,10 +222,10 @@ def _mark_sent(reply, external_id: str) -> str:
 		values.update({"social_message": msg, "communication": comm})
 	values["next_attempt_on"] = None
 	frappe.db.set_value("Social Reply", reply.name, values, update_modified=False)
-	if reply.purpose == SURVEY:
-		from social_support.surveys.lifecycle import invitation_sent
-
-		invitation_sent(reply, external_id)
+	# what other rooms do when an item of theirs is out (a survey invitation: the survey is Sent),
+	# in the same commit; they register in hooks.py, so this room knows none of them
+	for method in frappe.get_hooks("social_support_after_send", {}).get(reply.purpose, []):
+		frappe.get_attr(method)(reply, external_id)
 	frappe.db.commit()
 	return SENT
 

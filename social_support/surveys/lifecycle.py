@@ -27,10 +27,14 @@ from social_support.analysis.survey import (
 	same_hash,
 	validate_answers,
 )
-from social_support.ingest.profiles import is_placeholder
-from social_support.insights.common import agent_of
+from social_support.core.addresses import is_placeholder
+from social_support.insights.filters import first_assignee
 from social_support.outbound import constants as out
+from social_support.outbound import gate
+from social_support.outbound.gate import Route, first_public_inbound, ticket_context, ticket_route
+from social_support.outbound.send import send_reply
 from social_support.platforms.base import FACEBOOK, INSTAGRAM
+from social_support.platforms.meta import messaging_window
 
 from .defaults import INVITATION, TEMPLATE_NAME
 
@@ -57,7 +61,7 @@ def on_ticket_update(doc, method=None):
 			"reference_name": doc.name,
 			"channel": doc.social_channel,
 			"platform": doc.social_platform,
-			"agent": _agent_of(doc.name),
+			"agent": _first_assignee(doc.name),
 			"template": settings.survey_template or TEMPLATE_NAME,
 			"language": language_for(doc),
 			"status": SCHEDULED,
@@ -66,7 +70,7 @@ def on_ticket_update(doc, method=None):
 	).insert(ignore_permissions=True)
 
 
-def _agent_of(ticket: str) -> str | None:
+def _first_assignee(ticket: str) -> str | None:
 	sent = frappe.get_all(
 		"Social Reply",
 		filters={"reference_name": ticket, "status": out.SENT, "purpose": ("not in", out.NOT_AGENT_REPLIES)},
@@ -76,7 +80,7 @@ def _agent_of(ticket: str) -> str | None:
 	)
 	if sent:
 		return sent[0]
-	return agent_of(frappe.db.get_value("Issue", ticket, "_assign"))
+	return first_assignee(frappe.db.get_value("Issue", ticket, "_assign"))
 
 
 def language_for(issue) -> str:
@@ -211,8 +215,6 @@ def _next_way(survey, issue, text: str, after: str | None, tried: list) -> str:
 
 
 def _invite(survey, issue, text: str, route, tried: list) -> str:
-	from social_support.outbound import gate
-
 	r = gate.submit(out.SURVEY, text, route=route, once_key=gate.once("survey", survey.name, route.mode))
 	survey.db_set({"reply": r["name"], "skip_reason": "; ".join(tried) or None})
 	if r["status"] == out.REFUSED:
@@ -222,8 +224,6 @@ def _invite(survey, issue, text: str, route, tried: list) -> str:
 
 def _try(survey, reply_name: str) -> str:
 	"""Marked before the call (committed), then sent; the send path marks the survey Sent."""
-	from social_support.outbound.send import send_reply
-
 	frappe.db.commit()
 	outcome = send_reply(reply_name)
 	survey.reload()
@@ -294,15 +294,11 @@ def _customer_dm_target(issue):
 
 
 def _dm_route(issue, tried: list):
-	from social_support.outbound.gate import Route, ticket_context
-
 	target = _customer_dm_target(issue)
 	if not target:
 		tried.append(_("no private channel to this customer"))
 		return None
 	if issue.social_platform in (FACEBOOK, INSTAGRAM):
-		from social_support.platforms.meta import messaging_window
-
 		last = issue.social_last_inbound_on
 		window = (
 			messaging_window(
@@ -330,9 +326,6 @@ def _dm_route(issue, tried: list):
 
 
 def _public_route(issue, tried: list):
-	from social_support.outbound.actions import first_public_inbound
-	from social_support.outbound.gate import ticket_route
-
 	first = first_public_inbound(issue.name)
 	if not first:
 		tried.append(_("no public thread"))
@@ -516,8 +509,6 @@ def follow_up_due(now=None) -> list[str]:
 		},
 		as_dict=True,
 	):
-		from social_support.outbound import gate
-
 		try:
 			route = gate.ticket_route(t.name)
 		except frappe.ValidationError as e:

@@ -2,7 +2,7 @@
 
 import frappe
 
-from social_support.ingest.notify import users_of_first_staffed_role
+from social_support.core.notify import users_of_first_staffed_role
 
 from .utils import SocialTestCase, ensure_user
 

@@ -57,7 +57,7 @@ class TestXPolling(SocialTestCase):
 		# the second page fails: the first page's items are kept, the cursor stays where it was
 		calls = {"n": 0}
 
-		from social_support.ingest import channels as ch
+		from social_support.core import channels as ch
 		from social_support.platforms import make_client
 
 		client = make_client(ch.channel_config(self.channel.name))

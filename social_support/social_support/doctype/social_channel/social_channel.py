@@ -4,7 +4,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, escape_html, get_url
 from frappe.utils.password import get_decrypted_password
 
-from social_support.ingest.channels import SECRET_FIELDS, api_base_url_problem, bump_channel_version
+from social_support.core.channels import SECRET_FIELDS, api_base_url_problem, bump_channel_version
 
 WEBHOOK_METHOD = {
 	"X": "social_support.api.webhooks.x",

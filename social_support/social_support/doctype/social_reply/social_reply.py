@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils.data import cast_fieldtype
 
-from social_support.outbound.approval import mark_approved_by_policy
+from social_support.outbound.sendable import mark_approved_by_policy
 
 # what a person sees on a reply but never sets: the app's code moves a reply (checks, policy, audit)
 LAYOUT = frozenset(("Section Break", "Column Break", "Tab Break", "HTML", "Button", "Heading"))

@@ -46,7 +46,3 @@ def notify(
 				"link": link,
 			}
 		).insert(ignore_permissions=True)
-
-
-# the old name, still imported by ingest/channels.py and outbound/replies.py; goes once they use the one above
-users_with_role = users_of_first_staffed_role

@@ -12,7 +12,7 @@ from social_support.platforms import ChannelConfig, get_family
 from social_support.platforms.base import FACEBOOK, INSTAGRAM, PermissionDenied, X
 from social_support.platforms.hosts import base_url_problem
 
-from .notify import notify, users_with_role
+from .notify import notify, users_of_first_staffed_role
 
 SECRET_FIELDS = {
 	X: ("consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token"),
@@ -182,7 +182,7 @@ def mark_needs_reauthorization(channel: str, error: Exception) -> None:
 
 def notify_system_managers(subject: str, message: str, channel: str) -> None:
 	notify(
-		users_with_role("System Manager"),
+		users_of_first_staffed_role("System Manager"),
 		subject,
 		message,
 		document_type="Social Channel",

@@ -1,0 +1,94 @@
+"""The last check before any word reaches a platform: the reply is sendable exactly as stored.
+
+Every approval is a row on the reply (tier, approver, time, SHA-256 of the final text approved);
+``assert_sendable`` runs right before the platform call (send job), so a reply pushed into Approved
+by any other door is never posted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import frappe
+from frappe import _
+from frappe.utils import cint
+
+from .compose import errors_of, final_checks
+from .constants import APPROVED, SENDING
+
+
+class NotSendable(frappe.ValidationError):
+	"""The reply's approval record does not allow sending it."""
+
+
+def text_hash(text: str | None) -> str:
+	return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
+
+
+def holding_approvers(rows, final_text: str | None) -> list[str]:
+	"""Approvers (in order, repeats kept) whose approval was given to this very text."""
+	current = text_hash(final_text)
+	return [r.get("approver") for r in rows or [] if r.get("text_hash") == current]
+
+
+def mark_approved_by_policy(doc) -> None:
+	"""The app created the reply Approved (no reason to hold it): its final text is the approved one."""
+	if doc.status in (APPROVED, SENDING) and not cint(doc.approvals_needed):
+		doc.approved_text_hash = text_hash(doc.final_text)
+
+
+def assert_sendable(reply_name: str) -> None:
+	"""Raise NotSendable unless the reply may be posted now, exactly as it is stored."""
+	reply = frappe.db.get_value(
+		"Social Reply",
+		reply_name,
+		[
+			"name",
+			"status",
+			"author",
+			"text",
+			"final_text",
+			"platform",
+			"mode",
+			"approvals_needed",
+			"approved_text_hash",
+		],
+		as_dict=True,
+	)
+	if not reply:
+		raise NotSendable(_("Social Reply {0} does not exist.").format(reply_name))
+	if reply.status not in (APPROVED, SENDING):
+		raise NotSendable(
+			_("Reply {0} is {1}; only an approved reply is sent.").format(reply_name, reply.status)
+		)
+	if not reply.approved_text_hash:
+		raise NotSendable(_("Reply {0} has no approval on record.").format(reply_name))
+	if reply.approved_text_hash != text_hash(reply.final_text):
+		raise NotSendable(_("The text of reply {0} is not the text that was approved.").format(reply_name))
+	needed = cint(reply.approvals_needed)
+	if needed > 0:
+		rows = frappe.get_all(
+			"Social Reply Approval",
+			filters={"parenttype": "Social Reply", "parent": reply_name, "parentfield": "approvals"},
+			fields=["approver", "text_hash"],
+			order_by="idx asc",
+		)
+		approvers = holding_approvers(rows, reply.final_text)
+		if not all(approvers) or reply.author in approvers:
+			raise NotSendable(_("Reply {0} was approved by its own author.").format(reply_name))
+		if len(set(approvers)) != len(approvers):
+			raise NotSendable(_("One person filled several approval tiers of reply {0}.").format(reply_name))
+		if len(approvers) < needed:
+			raise NotSendable(
+				_("Reply {0} needs {1} approvals by different people; {2} on record.").format(
+					reply_name, needed, len(approvers)
+				)
+			)
+	settings = frappe.get_cached_doc("Social Support Settings")
+	errors = errors_of(
+		final_checks(
+			reply.final_text, platform=reply.platform, mode=reply.mode, settings=settings, body=reply.text
+		)
+	)
+	if errors:
+		raise NotSendable(_("Reply {0} does not pass the checks: {1}").format(reply_name, " ".join(errors)))
