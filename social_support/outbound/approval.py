@@ -100,10 +100,10 @@ def approve(name: str, text: str | None = None) -> dict:
 		reply.approved_text_hash = current
 	reply.flags.social_internal = True
 	reply.save(ignore_permissions=True, ignore_version=False)  # the audit trail is the point
-	note = _("Reply approved ({0}/{1}) by {2}").format(reply.approvals_done, reply.approvals_needed, user)
+	line = _("Reply approved ({0}/{1}) by {2}").format(reply.approvals_done, reply.approvals_needed, user)
 	if before and not holding:
-		note += " " + _("after editing it; approvals given to the earlier text no longer count")
-	note(reply, note)
+		line += " " + _("after editing it; approvals given to the earlier text no longer count")
+	note(reply, line)
 	if reply.status == APPROVED:
 		enqueue_send(reply.name)
 	else:
