@@ -29,7 +29,7 @@ PENDING, APPROVED, SENDING, SENT, FAILED, REJECTED = (
 )
 TRAINEE_ROLE = "Social Trainee"
 ALWAYS_MAY_POST = ("Social Manager", "System Manager")
-DEFAULT_POSTING_ROLES = ("Social Agent", "Social Approver")
+APPROVER_ROLE = "Social Approver"
 
 
 def ticket_context(ticket: str) -> dict:
@@ -53,12 +53,14 @@ def ticket_context(ticket: str) -> dict:
 
 
 def can_post(channel: str, user: str | None = None) -> bool:
-	"""The channel's Posting Role; without one, Social Agents and Social Approvers (approvers are agents too)."""
+	"""The channel's Posting Role (default Social Agent; a Social Approver is an agent too)."""
 	roles = set(frappe.get_roles(user))
 	if roles & set(ALWAYS_MAY_POST):
 		return True
-	role = frappe.db.get_value("Social Channel", channel, "posting_role")
-	return role in roles if role else bool(roles & set(DEFAULT_POSTING_ROLES))
+	if APPROVER_ROLE in roles:
+		roles.add("Social Agent")
+	role = frappe.db.get_value("Social Channel", channel, "posting_role") or "Social Agent"
+	return role in roles
 
 
 def _latest_inbound(ticket: str, kind: str | None = None):
