@@ -107,7 +107,9 @@ def approve_replies(replies_: str | list[str] | None = None, names: str | list[s
 	if not isinstance(names, list) or len(names) > 500:
 		frappe.throw(frappe._("Pass a list of at most 500 replies."))
 	if set(approval.APPROVER_ROLES).isdisjoint(frappe.get_roles()):
-		frappe.throw(frappe._("Only Social Approvers and Social Managers approve replies."), frappe.PermissionError)
+		frappe.throw(
+			frappe._("Only Social Approvers and Social Managers approve replies."), frappe.PermissionError
+		)
 	done, errors = [], {}
 	for name in dict.fromkeys(str(n) for n in names):  # a name given twice is one approval, not two tiers
 		try:
