@@ -353,6 +353,27 @@ class TestSendRechecksTheApproval(SecurityCase):
 		self.assertEqual(send.send_reply(r["name"]), "Failed")
 		self.assert_nothing_posted()
 
+	def test_replies_approved_before_the_upgrade_keep_their_approval(self):
+		from social_support.patches import backfill_reply_approvals
+
+		name, _ticket = self.pending_reply()
+		frappe.db.set_value(
+			"Social Reply",
+			name,
+			{
+				"status": "Approved",
+				"approvals_done": 1,
+				"approved_by": f"{SEC_APPROVER} (2026-11-30 10:00:00)",
+			},
+		)
+		backfill_reply_approvals.execute()
+		self.assertEqual(
+			frappe.get_all("Social Reply Approval", filters={"parent": name}, pluck="approver"),
+			[SEC_APPROVER],
+		)
+		frappe.db.commit()
+		self.assertEqual(send.send_reply(name), "Sent")
+
 
 class TestApprovalTiers(SecurityCase):
 	def test_one_approver_cannot_fill_two_tiers(self):
