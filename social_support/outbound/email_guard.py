@@ -22,17 +22,31 @@ def drop_placeholder_recipients(doc, method=None):
 		doc.error = REASON
 
 
+def written_by_a_person(doc) -> bool:
+	"""A mail a person wrote in the composer: a Communication (not an Automated Message such as a
+	Notification), sent during a logged-in user's web request (not by a background job or the console)."""
+	import frappe
+
+	if doc.communication_type != "Communication":
+		return False
+	if getattr(frappe.local, "job", None) or not getattr(frappe.local, "request", None):
+		return False
+	return frappe.session.user not in (None, "", "Guest")
+
+
 def route_composer_reply(doc, method=None):
 	"""An email written with the standard composer on a social ticket goes out as a Social Reply.
 
-	Only when every recipient is a placeholder: a contact with a real address can still be
-	emailed on purpose. The Communication stays on the timeline as the reply's record; the
-	Email Queue guard above makes sure no mail leaves.
+	Only for a mail a person wrote (see written_by_a_person) and only when every recipient is a
+	placeholder: a contact with a real address can still be emailed on purpose. The Communication
+	stays on the timeline as the reply's record; the Email Queue guard above makes sure no mail
+	leaves. Automatic mail (notifications, auto-replies, jobs) on a social ticket is only dropped.
 	"""
 	if (
 		doc.reference_doctype != "Issue"
 		or doc.sent_or_received != "Sent"
 		or doc.communication_medium != "Email"
+		or not written_by_a_person(doc)
 	):
 		return
 	import frappe

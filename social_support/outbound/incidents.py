@@ -14,17 +14,28 @@ from . import gate
 from .constants import INCIDENT_ANSWER, INCIDENT_UPDATE, REFUSED
 
 
+def _may_write(ticket: str) -> bool:
+	return bool(frappe.db.exists("Issue", ticket)) and frappe.has_permission("Issue", "write", ticket)
+
+
 def link(incident: str, tickets: list[str]) -> dict:
+	"""Add social tickets the user may work on (write); the others are reported, not linked."""
 	doc = frappe.get_doc("Social Incident", incident)
 	doc.check_permission("write")
 	have = {row.ticket for row in doc.tickets}
-	added = []
-	for t in tickets:
-		if t not in have and frappe.db.get_value("Issue", t, "social_channel"):
+	added, skipped = [], {}
+	for t in dict.fromkeys(str(t) for t in tickets):
+		if t in have:
+			continue
+		if not _may_write(t):
+			skipped[t] = _("not permitted")
+		elif not frappe.db.get_value("Issue", t, "social_channel"):
+			skipped[t] = _("not a social ticket")
+		else:
 			doc.append("tickets", {"ticket": t})
 			added.append(t)
 	doc.save()
-	return {"linked": added}
+	return {"linked": added, "skipped": skipped}
 
 
 def _channels(doc) -> list[str]:
@@ -118,14 +129,25 @@ def answer_all(incident: str) -> dict:
 def resolve(incident: str) -> dict:
 	doc = frappe.get_doc("Social Incident", incident)
 	doc.check_permission("write")
-	resolved = []
+	resolved, skipped = [], {}
 	for row in doc.tickets:
+		# the table can be edited over REST: each ticket is resolved only by someone who may write it
+		if not _may_write(row.ticket):
+			skipped[row.ticket] = _("not permitted")
+			continue
 		issue = frappe.get_doc("Issue", row.ticket)
 		if issue.status not in ("Resolved", "Closed"):
 			issue.status = "Resolved"
-			issue.save(ignore_permissions=True)
+			issue.save()
 			resolved.append(issue.name)
 	doc.status = "Resolved"
 	doc.resolved_on = now_datetime()
 	doc.save()
-	return {"resolved": resolved}
+	if skipped:
+		doc.add_comment(
+			"Info",
+			_("Not resolved by {0} (no write access): {1}").format(
+				frappe.session.user, ", ".join(frappe.utils.escape_html(t) for t in skipped)
+			),
+		)
+	return {"resolved": resolved, "skipped": skipped}

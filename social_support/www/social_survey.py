@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import frappe
+import frappe.sessions
 
 from social_support.surveys import lifecycle
 from social_support.surveys.defaults import PAGE_TEXT
@@ -23,6 +24,9 @@ def get_context(context):
 	context.t = PAGE_TEXT[lang]
 	context.http_status_code = STATUS[state]
 	context.title = PAGE_TEXT[lang]["title"]
+	# a customer who is also logged in to this site (an agent trying the link) posts with their session:
+	# Frappe then checks the CSRF token of that session, which the page sends back as a header
+	context.csrf_token = frappe.sessions.get_csrf_token() if frappe.session.user != "Guest" else ""
 	if state == lifecycle.OPEN:
 		context.token = token
 		context.intro = lifecycle.page_intro(survey)
