@@ -11,7 +11,18 @@ from social_support.ingest.poll import poll_channel
 from social_support.outbound.send import send_reply
 from social_support.platforms.base import dm_thread_key
 
-from .utils import AGENT, APPROVER, APPROVER2, OUTSIDER, TRAINEE, ReplyCase, make_channel, request, set_policy, uid
+from .utils import (
+	AGENT,
+	APPROVER,
+	APPROVER2,
+	OUTSIDER,
+	TRAINEE,
+	ReplyCase,
+	make_channel,
+	request,
+	set_policy,
+	uid,
+)
 
 
 class TestReplies(ReplyCase):
