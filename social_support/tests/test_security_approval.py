@@ -21,8 +21,17 @@ from social_support.api import agent
 from social_support.ingest.poll import poll_channel
 from social_support.outbound import send
 
-from .test_replies import ReplyCase, ensure_user, set_policy
-from .utils import make_channel, request, uid
+from .utils import (
+	SURVEY_LINK_TOKEN,
+	ReplyCase,
+	ensure_user,
+	make_channel,
+	request,
+	resolve,
+	set_policy,
+	set_survey_settings,
+	uid,
+)
 
 PASSWORD = "Trust-Gate-Test-4821!"
 SEC_AGENT, SEC_AGENT2, SEC_APPROVER, SEC_APPROVER2, SEC_MANAGER, SEC_SYSMGR, SEC_READER = (
@@ -558,14 +567,12 @@ class TestSurveyCsrf(SecurityCase):
 	def sent_survey(self):
 		from social_support.surveys import lifecycle
 
-		from .test_surveys import TOKEN, resolve, set_survey_settings
-
 		set_survey_settings()
 		_channel, ticket, _tweet = self.x_ticket()
 		resolve(ticket)
 		lifecycle.send_due()
 		frappe.db.commit()
-		return ticket, TOKEN.search(self.sandbox.x.sent_dms()[-1]["text"]).group(1)
+		return ticket, SURVEY_LINK_TOKEN.search(self.sandbox.x.sent_dms()[-1]["text"]).group(1)
 
 	def browser(self):
 		"""A logged-in browser: cookies kept across requests, the desk opened once (which issues the CSRF token)."""

@@ -15,6 +15,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -293,6 +294,9 @@ def set_policy(**values):
 	settings.update(base)
 	settings.save(ignore_permissions=True)  # saving clears the cached settings everywhere
 	frappe.db.commit()
+
+
+SURVEY_LINK_TOKEN = re.compile(r"token=([A-Za-z0-9_-]+)")  # the token in a survey link
 
 
 def set_survey_settings(**values):
