@@ -281,8 +281,9 @@ def can_post(channel: str, user: str | None = None) -> bool:
 	roles = set(frappe.get_roles(user))
 	if roles & set(ALWAYS_MAY_POST):
 		return True
-	role = frappe.db.get_value("Social Channel", channel, "posting_role")
-	return role in roles if role else bool(roles & set(DEFAULT_POSTING_ROLES))
+	if roles & set(DEFAULT_POSTING_ROLES):
+		roles.add("Social Agent")  # an approver is an agent too (approving posts on the channel)
+	return (frappe.db.get_value("Social Channel", channel, "posting_role") or "Social Agent") in roles
 
 
 def authorize(route: Route, user: str) -> None:

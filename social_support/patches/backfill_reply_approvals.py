@@ -1,10 +1,10 @@
 """Replies approved before approvals were recorded as rows: keep their approval so the send job's
-re-check (outbound.approval.assert_sendable) does not fail replies that are queued during the upgrade."""
+re-check (outbound.sendable.assert_sendable) does not fail replies that are queued during the upgrade."""
 
 import frappe
 from frappe.utils import cint, now_datetime
 
-from social_support.outbound.approval import text_hash
+from social_support.outbound.sendable import text_hash
 
 
 def execute():

@@ -325,7 +325,7 @@ class TestSendRechecksTheApproval(SecurityCase):
 		self.assert_nothing_posted()
 
 	def test_recorded_approvals_must_be_distinct_people_other_than_the_author(self):
-		from social_support.outbound.approval import NotSendable, assert_sendable, text_hash
+		from social_support.outbound.sendable import NotSendable, assert_sendable, text_hash
 
 		name, _ticket = self.pending_reply(tiers=2)
 		final = frappe.db.get_value("Social Reply", name, "final_text")
@@ -347,7 +347,7 @@ class TestSendRechecksTheApproval(SecurityCase):
 		self.assert_nothing_posted()
 
 	def test_the_checks_run_again_on_the_final_text(self):
-		from social_support.outbound.approval import NotSendable, assert_sendable, text_hash
+		from social_support.outbound.sendable import NotSendable, assert_sendable, text_hash
 
 		set_policy()
 		_channel, ticket, _tweet = self.x_ticket()
