@@ -27,7 +27,7 @@ doc_events = {
 	},
 	"Issue": {
 		"on_update": [
-			"social_support.surveys.lifecycle.on_ticket_update",
+			"social_support.surveys.sending.on_ticket_update",
 			"social_support.insights.wallboard.nudge",
 		],
 		"after_insert": "social_support.insights.wallboard.nudge",
@@ -61,5 +61,5 @@ scheduler_events = {
 
 # what a room does when an outbound item of one of its purposes has been sent (same commit)
 social_support_after_send = {
-	"Survey": ["social_support.surveys.lifecycle.invitation_sent"],
+	"Survey": ["social_support.surveys.sending.invitation_sent"],
 }

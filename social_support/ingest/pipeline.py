@@ -24,7 +24,7 @@ from social_support.platforms.base import (
 	clean_item,
 	public_thread_key,
 )
-from social_support.surveys.lifecycle import rating_in_channel
+from social_support.surveys.answers import rating_in_channel
 from social_support.tickets import NewTicket, get_adapter
 from social_support.tickets.erpnext_issue import within_reopen_window
 

@@ -1,32 +1,24 @@
-"""Survey lifecycle: scheduled when a social ticket is first Resolved/Closed, sent after a delay in the
-customer's channel and language, answered on the page or with a rating in the channel.
+"""Survey scheduling and sending: scheduled when a social ticket is first Resolved/Closed, sent after a
+delay in the customer's channel and language (DM, else email, else the public link), expired when
+unanswered.
 
-Survey invitations and follow-ups go out through the same gate as agents' replies
-(``outbound.gate.submit``: composed, checked, pre-approved by policy, sent at most once). A survey
-invitation is a Social Reply of purpose Survey: it creates no Communication (first response and
-SLA are untouched); its outbound Social Message keeps the platform's echo from becoming a
-customer message.
+Invitations go out through the same gate as agents' replies (``outbound.gate.submit``: composed,
+checked, pre-approved by policy, sent at most once). A survey invitation is a Social Reply of purpose
+Survey: it creates no Communication (first response and SLA are untouched); its outbound Social
+Message keeps the platform's echo from becoming a customer message. The send path calls
+:func:`invitation_sent` (hook ``social_support_after_send``) when an invitation is out.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timezone
 
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, cint, get_datetime, get_url, now_datetime, strip_html_tags
+from frappe.utils import add_to_date, cint, get_datetime, get_url, now_datetime
 
-from social_support.analysis.survey import (
-	CHOICE,
-	Question,
-	hash_token,
-	new_token,
-	rating_from_text,
-	same_hash,
-	validate_answers,
-)
+from social_support.analysis.survey import new_token
 from social_support.core.addresses import is_placeholder
 from social_support.insights.filters import first_assignee
 from social_support.outbound import constants as out
@@ -36,15 +28,12 @@ from social_support.outbound.send import send_reply
 from social_support.platforms.base import FACEBOOK, INSTAGRAM
 from social_support.platforms.meta import messaging_window
 
-from .defaults import INVITATION, TEMPLATE_NAME
+from .defaults import INVITATION, TEMPLATE_NAME, supported_language
+from .status import EXPIRED, SCHEDULED, SENT, SKIPPED
 
 CLOSED = ("Resolved", "Closed")
 MAX_DM_ATTEMPTS = 4  # a DM that failed for a passing reason is tried again after 2, 4, 8, 16 minutes
 LINK = re.compile(r"https?://\S+")
-
-
-SCHEDULED, SENT, ANSWERED, EXPIRED, SKIPPED = "Scheduled", "Sent", "Answered", "Expired", "Skipped"
-LANGUAGES = tuple(INVITATION)
 
 
 # --- scheduling (Issue on_update) ---------------------------------------------------------------
@@ -94,13 +83,6 @@ def language_for(issue) -> str:
 		if code:
 			return code
 	return "en"
-
-
-def supported_language(code: str) -> str | None:
-	"""'sv-SE' -> 'sv', 'no'/'nn' -> 'nb', 'zh-TW' -> 'zh'; None when the survey has no such language."""
-	base = (code or "").strip().lower().replace("_", "-").split("-")[0]
-	base = {"no": "nb", "nn": "nb"}.get(base, base)
-	return base if base in LANGUAGES else None
 
 
 # --- sending (scheduler) ------------------------------------------------------------------------
@@ -370,164 +352,3 @@ def expire(now=None) -> None:
 		EXPIRED,
 		update_modified=False,
 	)
-
-
-# --- answers ------------------------------------------------------------------------------------
-OPEN, INVALID, EXPIRED_STATE, USED = "open", "invalid", "expired", "used"
-
-
-def survey_for_token(token: str | None, for_update: bool = False):
-	"""(state, survey) for a link token: open, invalid (unknown or never sent), expired or used.
-
-	Only the token's SHA-256 is stored, so the lookup is by hash; a leaked database gives no links.
-	"""
-	if not token or len(token) > 100:
-		return INVALID, None
-	name = frappe.db.get_value(
-		"Social Survey", {"token_hash": hash_token(token)}, "name", for_update=for_update
-	)
-	if not name:
-		return INVALID, None
-	survey = frappe.get_doc("Social Survey", name)
-	if not same_hash(survey.token_hash, hash_token(token)):
-		return INVALID, None
-	if survey.status == ANSWERED:
-		return USED, survey
-	if survey.status == EXPIRED or (survey.expires_on and get_datetime(survey.expires_on) < now_datetime()):
-		return EXPIRED_STATE, survey
-	if survey.status != SENT:
-		return INVALID, survey
-	return OPEN, survey
-
-
-def questions_of(template: str) -> list:
-	return frappe.get_doc("Social Survey Template", template).questions
-
-
-def page_intro(survey) -> str:
-	template = frappe.get_doc("Social Survey Template", survey.template)
-	raw = (template.intro_translations or "").strip()
-	translations = json.loads(raw) if raw else {}
-	return translations.get(survey.language) or template.intro or ""
-
-
-def page_questions(survey) -> list[dict]:
-	"""The template's questions in the survey's language, for the page."""
-	out = []
-	for q in questions_of(survey.template):
-		translations = json.loads(q.translations or "{}") if (q.translations or "").strip() else {}
-		out.append(
-			{
-				"key": q.key,
-				"kind": q.kind,
-				"required": bool(q.required),
-				"label": translations.get(survey.language) or q.label,
-				"options": [o.strip() for o in (q.options or "").splitlines() if o.strip()],
-			}
-		)
-	return out
-
-
-def record_answers(survey, answers: dict, in_channel: bool = False) -> None:
-	qs = [
-		Question(
-			q.key,
-			q.kind,
-			bool(q.required),
-			tuple(o.strip() for o in (q.options or "").splitlines() if o.strip()) if q.kind == CHOICE else (),
-		)
-		for q in questions_of(survey.template)
-	]
-	clean = validate_answers(
-		answers, [q if not in_channel else Question(q.key, q.kind, False, q.options) for q in qs]
-	)
-	for q in qs:  # free text from the outside: no markup kept
-		if q.kind == "Text" and q.key in clean:
-			clean[q.key] = strip_html_tags(clean[q.key]).strip()
-	satisfaction = clean.get("satisfaction") or 0  # Int column: 0 = not rated
-	survey.db_set(
-		{
-			"status": ANSWERED,
-			"answers": json.dumps(clean, ensure_ascii=False),
-			"satisfaction": satisfaction,
-			"answered_on": now_datetime(),
-			"answered_in_channel": int(in_channel),
-		}
-	)
-	if satisfaction:
-		frappe.db.set_value(
-			survey.reference_doctype,
-			survey.reference_name,
-			"social_satisfaction",
-			satisfaction,
-			update_modified=False,
-		)
-
-
-def rating_in_channel(channel: str, thread_key: str, text: str) -> bool:
-	"""A bare 1–5 answer to a survey sent by DM: recorded, and nothing else happens (no reopening, no ticket)."""
-	rating = rating_from_text(text)
-	if rating is None:
-		return False
-	rows = frappe.db.sql(
-		"""select s.name from `tabSocial Survey` s join `tabIssue` i on i.name = s.reference_name
-		where s.status=%s and s.delivery='Direct Message' and i.social_channel=%s and i.social_thread_key=%s
-		order by s.sent_on desc limit 1""",
-		(SENT, channel, thread_key),
-	)
-	if not rows:
-		return False
-	record_answers(frappe.get_doc("Social Survey", rows[0][0]), {"satisfaction": rating}, in_channel=True)
-	return True
-
-
-# --- follow-ups (scheduler) ---------------------------------------------------------------------
-def follow_up_due(now=None) -> list[str]:
-	"""Tickets waiting on the customer (Replied) for N hours since the last message either way get one short nudge."""
-	settings = frappe.get_cached_doc("Social Support Settings")
-	hours = cint(settings.followup_after_hours)
-	if not hours or not (settings.followup_text or "").strip():
-		return []
-	now = now or now_datetime()
-	cutoff = add_to_date(now, hours=-hours)
-	sent = []
-	# waiting since the later of the customer's last message and our last words; one follow-up per wait
-	for t in frappe.db.sql(
-		"""select i.name, i.social_channel, i.contact from `tabIssue` i
-		where i.status = 'Replied' and ifnull(i.social_channel, '') != ''
-			and i.social_last_inbound_on < %(cutoff)s
-			and (i.social_followup_sent_on is null or i.social_followup_sent_on < i.social_last_inbound_on)
-			and not exists (
-				select 1 from `tabSocial Reply` r where r.reference_doctype = 'Issue' and r.reference_name = i.name
-				and r.status not in %(not_said)s and r.mode in %(text_modes)s
-				and coalesce(r.sent_on, r.creation) >= %(cutoff)s)
-		order by i.social_last_inbound_on asc limit 200""",
-		{
-			"cutoff": cutoff,
-			"not_said": (out.REJECTED, out.FAILED, out.DRAFT, out.REFUSED),
-			"text_modes": out.TEXT_MODES,
-		},
-		as_dict=True,
-	):
-		try:
-			route = gate.ticket_route(t.name)
-		except frappe.ValidationError as e:
-			frappe.get_doc("Issue", t.name).add_comment("Info", _("No follow-up sent: {0}").format(e))
-			frappe.db.set_value("Issue", t.name, "social_followup_sent_on", now, update_modified=False)
-			frappe.clear_messages()
-			continue
-		first = (frappe.db.get_value("Contact", t.contact, "first_name") if t.contact else "") or ""
-		text = settings.followup_text.replace("{first_name}", first.lstrip("@")).strip()
-		try:
-			r = gate.submit(out.FOLLOW_UP, text, route=route)
-		except frappe.ValidationError as e:
-			frappe.get_doc("Issue", t.name).add_comment("Info", _("No follow-up sent: {0}").format(e))
-			frappe.clear_messages()
-			r = None
-		frappe.db.set_value("Issue", t.name, "social_followup_sent_on", now, update_modified=False)
-		if r and r["status"] != out.REFUSED:
-			frappe.get_doc("Issue", t.name).add_comment(
-				"Info", _("Follow-up queued: {0}").format(frappe.utils.escape_html(r["final_text"]))
-			)
-			sent.append(r["name"])
-	return sent
