@@ -16,6 +16,7 @@ from social_support.analysis.survey import (
 	same_hash,
 	validate_answers,
 )
+from social_support.tickets import get_adapter
 
 from .status import ANSWERED, EXPIRED, EXPIRED_STATE, INVALID, OPEN, SENT, USED
 
@@ -99,13 +100,7 @@ def record_answers(survey, answers: dict, in_channel: bool = False) -> None:
 		}
 	)
 	if satisfaction:
-		frappe.db.set_value(
-			survey.reference_doctype,
-			survey.reference_name,
-			"social_satisfaction",
-			satisfaction,
-			update_modified=False,
-		)
+		get_adapter().set(survey.reference_name, {"satisfaction": satisfaction})
 
 
 def rating_in_channel(channel: str, thread_key: str, text: str) -> bool:
@@ -113,9 +108,11 @@ def rating_in_channel(channel: str, thread_key: str, text: str) -> bool:
 	rating = rating_from_text(text)
 	if rating is None:
 		return False
+	tickets = get_adapter()
 	rows = frappe.db.sql(
-		"""select s.name from `tabSocial Survey` s join `tabIssue` i on i.name = s.reference_name
-		where s.status=%s and s.delivery='Direct Message' and i.social_channel=%s and i.social_thread_key=%s
+		f"""select s.name from `tabSocial Survey` s join `{tickets.table}` i on i.name = s.reference_name
+		where s.status=%s and s.delivery='Direct Message'
+			and i.`{tickets.field("channel")}`=%s and i.`{tickets.field("thread_key")}`=%s
 		order by s.sent_on desc limit 1""",
 		(SENT, channel, thread_key),
 	)

@@ -27,18 +27,20 @@ from social_support.outbound.gate import Route, first_public_inbound, ticket_con
 from social_support.outbound.send import send_reply
 from social_support.platforms.base import FACEBOOK, INSTAGRAM
 from social_support.platforms.meta import messaging_window
+from social_support.tickets import get_adapter
 
 from .defaults import INVITATION, TEMPLATE_NAME, supported_language
 from .status import EXPIRED, SCHEDULED, SENT, SKIPPED
 
-CLOSED = ("Resolved", "Closed")
 MAX_DM_ATTEMPTS = 4  # a DM that failed for a passing reason is tried again after 2, 4, 8, 16 minutes
 LINK = re.compile(r"https?://\S+")
 
 
-# --- scheduling (Issue on_update) ---------------------------------------------------------------
+# --- scheduling (the ticket's on_update) ---------------------------------------------------------
 def on_ticket_update(doc, method=None):
-	if not doc.get("social_channel") or doc.status not in CLOSED:
+	tickets = get_adapter()
+	t = tickets.context_of_doc(doc)
+	if not t or not tickets.is_closed(t.status):
 		return
 	if frappe.db.exists("Social Survey", {"reference_name": doc.name}):
 		return  # one survey per ticket, however often it is closed
@@ -48,11 +50,11 @@ def on_ticket_update(doc, method=None):
 			"doctype": "Social Survey",
 			"reference_doctype": doc.doctype,
 			"reference_name": doc.name,
-			"channel": doc.social_channel,
-			"platform": doc.social_platform,
+			"channel": t.channel,
+			"platform": t.platform,
 			"agent": _first_assignee(doc.name),
 			"template": settings.survey_template or TEMPLATE_NAME,
-			"language": language_for(doc),
+			"language": language_for(t),
 			"status": SCHEDULED,
 			"scheduled_for": add_to_date(now_datetime(), minutes=cint(settings.survey_delay_minutes)),
 		}
@@ -69,16 +71,17 @@ def _first_assignee(ticket: str) -> str | None:
 	)
 	if sent:
 		return sent[0]
-	return first_assignee(frappe.db.get_value("Issue", ticket, "_assign"))
+	return first_assignee(get_adapter().get(ticket, "assignees"))
 
 
-def language_for(issue) -> str:
-	"""The Contact's preferred language, else what the customer wrote in, else the site default."""
+def language_for(ticket) -> str:
+	"""The Contact's preferred language, else what the customer wrote in, else the site default
+	(``ticket``: the ticket's context from the adapter)."""
 	settings = frappe.get_cached_doc("Social Support Settings")
 	preferred = ""
-	if issue.get("contact") and frappe.get_meta("Contact").has_field("social_language"):
-		preferred = frappe.db.get_value("Contact", issue.contact, "social_language") or ""
-	for code in (preferred, issue.get("social_language") or "", settings.default_language or ""):
+	if ticket.get("contact") and frappe.get_meta("Contact").has_field("social_language"):
+		preferred = frappe.db.get_value("Contact", ticket.contact, "social_language") or ""
+	for code in (preferred, ticket.get("language") or "", settings.default_language or ""):
 		code = supported_language(code)
 		if code:
 			return code
@@ -126,9 +129,9 @@ def send(name: str) -> str:
 	survey = frappe.get_doc("Social Survey", name, for_update=True)
 	if survey.status != SCHEDULED:
 		return survey.status
-	issue = frappe.get_doc(survey.reference_doctype, survey.reference_name)
+	ticket = ticket_context(survey.reference_name)
 	reply = _reply_of(survey)
-	if issue.status not in CLOSED:
+	if not get_adapter().is_closed(ticket.status):
 		if not reply or _withdraw(reply, _("the ticket was reopened")):
 			return _skip(survey, _("The ticket was reopened before the survey went out."))
 	if reply:
@@ -140,7 +143,7 @@ def send(name: str) -> str:
 		# this way did not work (failed, refused): the next one, with the same invitation
 		tried = [r for r in (survey.skip_reason or "").split("; ") if r]
 		tried.append(_("{0}: {1}").format(_(reply.mode), reply.error or reply.status))
-		return _next_way(survey, issue, reply.text, after=reply.mode, tried=tried)
+		return _next_way(survey, ticket, reply.text, after=reply.mode, tried=tried)
 	settings = frappe.get_cached_doc("Social Support Settings")
 	token, digest = new_token()
 	text = INVITATION.get(survey.language, INVITATION["en"]).format(link=_link(token))
@@ -151,7 +154,7 @@ def send(name: str) -> str:
 			"expires_on": add_to_date(now_datetime(), days=cint(settings.survey_expiry_days) or 14),
 		}
 	)
-	return _next_way(survey, issue, text, after=None, tried=[])
+	return _next_way(survey, ticket, text, after=None, tried=[])
 
 
 def _link(token: str) -> str:
@@ -169,13 +172,13 @@ def _reply_of(survey):
 	)
 
 
-def _next_way(survey, issue, text: str, after: str | None, tried: list) -> str:
+def _next_way(survey, ticket, text: str, after: str | None, tried: list) -> str:
 	if after is None:
-		route = _dm_route(issue, tried)
+		route = _dm_route(ticket, tried)
 		if route:
-			return _invite(survey, issue, text, route, tried)
+			return _invite(survey, ticket, text, route, tried)
 	if after in (None, out.DM):
-		if _by_email(issue, text, tried):
+		if _by_email(ticket, text, tried):
 			survey.db_set(
 				{
 					"status": SENT,
@@ -185,18 +188,18 @@ def _next_way(survey, issue, text: str, after: str | None, tried: list) -> str:
 					"external_id": None,
 				}
 			)
-			issue.add_comment("Info", _("Satisfaction survey sent by {0}.").format(_("Email")))
+			get_adapter().add_comment(ticket.name, _("Satisfaction survey sent by {0}.").format(_("Email")))
 			return SENT
 		if cint(frappe.get_cached_doc("Social Support Settings").survey_public_fallback):
-			route = _public_route(issue, tried)
+			route = _public_route(ticket, tried)
 			if route:
-				return _invite(survey, issue, text, route, tried)
+				return _invite(survey, ticket, text, route, tried)
 		else:
 			tried.append(_("public link not enabled"))
 	return _skip(survey, "; ".join(tried) or _("no way to reach the customer"))
 
 
-def _invite(survey, issue, text: str, route, tried: list) -> str:
+def _invite(survey, ticket, text: str, route, tried: list) -> str:
 	r = gate.submit(out.SURVEY, text, route=route, once_key=gate.once("survey", survey.name, route.mode))
 	survey.db_set({"reply": r["name"], "skip_reason": "; ".join(tried) or None})
 	if r["status"] == out.REFUSED:
@@ -266,22 +269,22 @@ def invitation_sent(reply, external_id: str | None) -> None:
 	)
 
 
-def _customer_dm_target(issue):
-	key = issue.social_thread_key or ""
+def _customer_dm_target(ticket):
+	key = ticket.thread_key or ""
 	if key.startswith("dm:"):
 		return key[3:]
-	if issue.social_platform == "X":
+	if ticket.platform == "X":
 		return key.split(":")[-1]  # X lets us write the author of a public mention a out.DM
 	return None  # Meta: a public commenter gets messages only through a private reply, used for agents
 
 
-def _dm_route(issue, tried: list):
-	target = _customer_dm_target(issue)
+def _dm_route(ticket, tried: list):
+	target = _customer_dm_target(ticket)
 	if not target:
 		tried.append(_("no private channel to this customer"))
 		return None
-	if issue.social_platform in (FACEBOOK, INSTAGRAM):
-		last = issue.social_last_inbound_on
+	if ticket.platform in (FACEBOOK, INSTAGRAM):
+		last = ticket.last_inbound_on
 		window = (
 			messaging_window(
 				get_datetime(last).replace(tzinfo=timezone.utc),
@@ -296,27 +299,27 @@ def _dm_route(issue, tried: list):
 			tried.append(_("Meta's 24-hour messaging window has closed"))
 			return None
 	return Route(
-		channel=issue.social_channel,
-		platform=issue.social_platform,
+		channel=ticket.channel,
+		platform=ticket.platform,
 		mode=out.DM,
-		reference_doctype=issue.doctype,
-		reference_name=issue.name,
+		reference_doctype=get_adapter().doctype,
+		reference_name=ticket.name,
 		target=target,
-		profile=issue.social_profile,
-		ticket=ticket_context(issue.name),
+		profile=ticket.profile,
+		ticket=ticket,
 	)
 
 
-def _public_route(issue, tried: list):
-	first = first_public_inbound(issue.name)
+def _public_route(ticket, tried: list):
+	first = first_public_inbound(ticket.name)
 	if not first:
 		tried.append(_("no public thread"))
 		return None
-	return ticket_route(issue.name, False, first)
+	return ticket_route(ticket.name, False, first)
 
 
-def _by_email(issue, text: str, tried: list) -> bool:
-	email = _real_email(issue)
+def _by_email(ticket, text: str, tried: list) -> bool:
+	email = _real_email(ticket)
 	if not email:
 		tried.append(_("no real email address"))
 		return False
@@ -329,8 +332,8 @@ def _by_email(issue, text: str, tried: list) -> bool:
 			recipients=[email],
 			subject=_("How did we do?"),
 			message=html,
-			reference_doctype=issue.doctype,
-			reference_name=issue.name,
+			reference_doctype=get_adapter().doctype,
+			reference_name=ticket.name,
 		)
 	except frappe.OutgoingEmailError:
 		frappe.clear_messages()
@@ -339,8 +342,8 @@ def _by_email(issue, text: str, tried: list) -> bool:
 	return True
 
 
-def _real_email(issue) -> str | None:
-	email = frappe.db.get_value("Contact", issue.contact, "email_id") if issue.get("contact") else None
+def _real_email(ticket) -> str | None:
+	email = frappe.db.get_value("Contact", ticket.contact, "email_id") if ticket.get("contact") else None
 	return email if email and not is_placeholder(email) else None
 
 
