@@ -230,7 +230,7 @@ class IssueAdapter(TicketAdapter):
 		return frappe.db.get_value(DOCTYPE, name, [f"{self.field(f)} as {f}" for f in fields], as_dict=True)
 
 	def who(self, name: str) -> str:
-		row = frappe.db.get_value(DOCTYPE, name, ["customer_name", "contact"], as_dict=True) or {}
+		row = self.get(name, "customer_name", "contact") or {}
 		return row.get("customer_name") or row.get("contact") or ""
 
 	# --- permissions --------------------------------------------------------------------------------
