@@ -239,13 +239,15 @@ def social_report_timings(context, repeat, days):
 	import frappe
 
 	from social_support.devtools import report_timings
+	from social_support.tickets import get_adapter
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
+		tickets = get_adapter().doctype
 		counts = {
-			dt: frappe.db.count(dt) for dt in ("Social Message", "Issue", "Social Reply", "Social Survey")
+			dt: frappe.db.count(dt) for dt in ("Social Message", tickets, "Social Reply", "Social Survey")
 		}
 		click.echo(f"site rows: {counts}")
 		for row in report_timings.timings(repeat=repeat, days=days):

@@ -1,3 +1,5 @@
+from social_support.tickets import TICKET_DOCTYPE
+
 app_name = "social_support"
 app_title = "Social Support"
 app_publisher = "social_support contributors"
@@ -18,16 +20,17 @@ app_include_js = ["/assets/social_support/js/social_reports.js"]
 # the survey page and its submit carry a token: no caching anywhere
 after_request = ["social_support.www.social_survey.after_request"]
 
-doctype_js = {"Issue": "public/js/issue.js"}
+doctype_js = {TICKET_DOCTYPE: "public/js/issue.js"}
 doctype_list_js = {"Social Inbound Event": "public/js/social_inbound_event_list.js"}
 
 doc_events = {
 	"Email Queue": {
 		"before_insert": "social_support.outbound.email_guard.drop_placeholder_recipients",
 	},
-	"Issue": {
+	# the ticket doctype is the ticket adapter's (social_support/tickets): these follow the active system
+	TICKET_DOCTYPE: {
 		"on_update": [
-			"social_support.surveys.lifecycle.on_ticket_update",
+			"social_support.surveys.sending.on_ticket_update",
 			"social_support.insights.wallboard.nudge",
 		],
 		"after_insert": "social_support.insights.wallboard.nudge",
@@ -61,5 +64,5 @@ scheduler_events = {
 
 # what a room does when an outbound item of one of its purposes has been sent (same commit)
 social_support_after_send = {
-	"Survey": ["social_support.surveys.lifecycle.invitation_sent"],
+	"Survey": ["social_support.surveys.sending.invitation_sent"],
 }

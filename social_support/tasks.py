@@ -14,8 +14,8 @@ import frappe
 from social_support.ingest import events, spikes
 from social_support.ingest.poll import due_channels, enqueue_poll
 from social_support.insights import digest
-from social_support.outbound import send
-from social_support.surveys import lifecycle as surveys
+from social_support.outbound import follow_ups, send
+from social_support.surveys import sending as surveys
 
 
 def scheduled(job_name: str) -> Callable[[Callable[[], object]], Callable[[], None]]:
@@ -72,7 +72,7 @@ def send_due_surveys() -> None:
 
 @scheduled("sending follow-ups")
 def send_due_follow_ups() -> None:
-	surveys.follow_up_due()
+	follow_ups.follow_up_due()
 
 
 # --- daily --------------------------------------------------------------------------------------------

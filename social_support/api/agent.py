@@ -7,6 +7,7 @@ from frappe.utils import cint
 
 from social_support.analysis.reply_checks import signature
 from social_support.outbound import constants, gate, replies
+from social_support.tickets import get_adapter
 
 
 @frappe.whitelist(methods=["POST"])
@@ -32,7 +33,7 @@ def composer_context(ticket: str) -> dict:
 	from social_support.platforms.limits import char_limit, modes
 
 	t = gate.ticket_context(ticket)
-	frappe.get_doc("Issue", ticket).check_permission("read")
+	get_adapter().check_permission(ticket, "read")
 	settings = frappe.get_cached_doc("Social Support Settings")
 	thread = frappe.get_all(
 		"Social Message",
@@ -42,12 +43,12 @@ def composer_context(ticket: str) -> dict:
 		limit=10,
 	)
 	return {
-		"platform": t.social_platform,
-		"conversation": t.social_conversation,
-		"limits": {m: char_limit(t.social_platform, m) for m in modes(t.social_platform)},
+		"platform": t.platform,
+		"conversation": t.conversation,
+		"limits": {m: char_limit(t.platform, m) for m in modes(t.platform)},
 		"signature": signature(settings.signature_style, frappe.utils.get_fullname()),
 		"thread": list(reversed(thread)),
-		"can_post": gate.can_post(t.social_channel),
+		"can_post": gate.can_post(t.channel),
 		"statuses": {
 			"pending": constants.PENDING,
 			"approved": constants.APPROVED,
@@ -81,7 +82,7 @@ def composer_context(ticket: str) -> dict:
 def check_draft(ticket: str, text: str, private: int = 0) -> dict:
 	"""Live checks for the composer, on the text exactly as it would be sent (the customer's @handle on
 	X public replies, the signature): count against the limit, personal data in public, tone."""
-	frappe.get_doc("Issue", ticket).check_permission("read")
+	get_adapter().check_permission(ticket, "read")
 	return gate.preview(ticket, text, bool(cint(private)))
 
 

@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 
 from social_support.ingest import inbox
+from social_support.tickets import get_adapter
 
 
 def _names(names: str | list[str]) -> list[str]:
@@ -20,18 +21,18 @@ def _names(names: str | list[str]) -> list[str]:
 
 @frappe.whitelist(methods=["POST"])
 def create_tickets(names: str | list[str]) -> dict:
-	frappe.has_permission("Issue", "create", throw=True)
+	get_adapter().has_permission("create", throw=True)
 	return inbox.create_tickets(_names(names))
 
 
 @frappe.whitelist(methods=["POST"])
 def attach(names: str | list[str], ticket: str) -> dict:
-	frappe.get_doc("Issue", ticket).check_permission("write")
+	get_adapter().check_permission(ticket, "write")
 	return inbox.attach(_names(names), ticket)
 
 
 @frappe.whitelist(methods=["POST"])
 def dismiss(names: str | list[str]) -> dict:
 	frappe.has_permission("Social Message", "read", throw=True)
-	frappe.has_permission("Issue", "write", throw=True)
+	get_adapter().has_permission("write", throw=True)
 	return inbox.dismiss(_names(names))

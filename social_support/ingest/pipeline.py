@@ -24,9 +24,8 @@ from social_support.platforms.base import (
 	clean_item,
 	public_thread_key,
 )
-from social_support.surveys.lifecycle import rating_in_channel
+from social_support.surveys.answers import rating_in_channel
 from social_support.tickets import NewTicket, get_adapter
-from social_support.tickets.erpnext_issue import within_reopen_window
 
 from . import triage
 from .profiles import ensure_profile, raised_by_for
@@ -187,7 +186,9 @@ def open_ticket(channel: str, msg, profile, contact, customer, settings, decisio
 		ref = adapter.latest_for_thread(channel, msg.thread_key)
 	if ref and not ref.closed:
 		ticket = ref.name
-	elif ref and ref.closed and within_reopen_window(ref.closed_on, cint(settings.reopen_within_days)):
+	elif (
+		ref and ref.closed and adapter.within_reopen_window(ref.closed_on, cint(settings.reopen_within_days))
+	):
 		adapter.reopen(ref.name)
 		ticket = ref.name
 	else:

@@ -6,6 +6,7 @@ import frappe
 from frappe.utils import add_days, get_datetime, getdate, now_datetime
 
 from social_support.analysis.metrics import csat, median, rate
+from social_support.tickets import get_adapter
 
 
 def csat_since(days: int = 30) -> float | None:
@@ -40,8 +41,6 @@ def survey_response_rate_since(days: int = 30) -> float | None:
 	return rate(counts.get("Answered", 0), sum(counts.values()))
 
 
-SOCIAL = {"social_channel": ("is", "set")}
-OPEN_STATES = ("Open", "Replied", "On Hold")
 AGE_BUCKETS = (
 	(15 * 60, "under 15 min"),
 	(60 * 60, "15-60 min"),
@@ -51,18 +50,27 @@ AGE_BUCKETS = (
 )
 
 
+def _social(tickets) -> dict:
+	return {tickets.field("channel"): ("is", "set")}
+
+
 def open_tickets() -> int:
-	return frappe.db.count("Issue", {**SOCIAL, "status": ("in", OPEN_STATES)})
+	tickets = get_adapter()
+	return frappe.db.count(
+		tickets.doctype, {**_social(tickets), tickets.field("status"): ("in", tickets.open_statuses)}
+	)
 
 
 def median_first_response_today_hours() -> float | None:
+	tickets = get_adapter()
+	responded = tickets.field("first_responded_on")
 	rows = frappe.get_all(
-		"Issue",
-		filters={**SOCIAL, "first_responded_on": (">=", get_datetime(getdate()))},
-		fields=["creation", "first_responded_on"],
+		tickets.doctype,
+		filters={**_social(tickets), responded: (">=", get_datetime(getdate()))},
+		fields=[f"{tickets.field('opened_on')} as opened_on", f"{responded} as responded_on"],
 		limit_page_length=0,
 	)
-	value = median((r.first_responded_on - r.creation).total_seconds() for r in rows)
+	value = median((r.responded_on - r.opened_on).total_seconds() for r in rows)
 	return None if value is None else value / 3600.0
 
 
@@ -77,21 +85,26 @@ def channels_needing_reauthorization() -> int:
 def queue(now=None) -> dict:
 	"""Tickets waiting for an agent (Open, social) by channel and age since the customer last wrote, and the median wait."""
 	now = now or now_datetime()
+	tickets = get_adapter()
 	rows = frappe.get_all(
-		"Issue",
-		filters={**SOCIAL, "status": "Open"},
-		fields=["social_channel", "creation", "social_last_inbound_on"],
+		tickets.doctype,
+		filters={**_social(tickets), tickets.field("status"): tickets.waiting_status},
+		fields=[
+			f"{tickets.field('channel')} as channel",
+			f"{tickets.field('opened_on')} as opened_on",
+			f"{tickets.field('last_inbound_on')} as last_inbound_on",
+		],
 		limit_page_length=0,
 	)
 	channels: dict = {}
 	waits = []
 	for r in rows:
-		wait = (now - (r.social_last_inbound_on or r.creation)).total_seconds()
+		wait = (now - (r.last_inbound_on or r.opened_on)).total_seconds()
 		waits.append(max(wait, 0))
 		bucket = next(label for limit, label in AGE_BUCKETS if limit is None or wait < limit)
 		c = channels.setdefault(
-			r.social_channel,
-			{"channel": r.social_channel, "total": 0, **{label: 0 for _l, label in AGE_BUCKETS}},
+			r.channel,
+			{"channel": r.channel, "total": 0, **{label: 0 for _l, label in AGE_BUCKETS}},
 		)
 		c["total"] += 1
 		c[bucket] += 1

@@ -13,6 +13,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_datetime, getdate
 
+from social_support.tickets import get_adapter
+
 
 def period(filters) -> tuple[datetime, datetime, float]:
 	"""(start, end, days) from from_date/to_date (dates, inclusive); default the last 30 days."""
@@ -44,7 +46,7 @@ def first_assignee(assign: str | None) -> str | None:
 
 
 def assignee_condition(filters, alias: str = "i") -> tuple[str | None, dict]:
-	"""SQL on Issue for the agent and team filters (a ticket's assignees are the JSON list in `_assign`)."""
+	"""SQL on tickets for the agent and team filters (a ticket's assignees are a JSON list, Frappe's `_assign`)."""
 	agents = []
 	if filters.get("agent"):
 		agents.append(filters["agent"])
@@ -56,7 +58,8 @@ def assignee_condition(filters, alias: str = "i") -> tuple[str | None, dict]:
 	if not agents:
 		return None, {}
 	values = {f"assignee_{n}": f'%"{a}"%' for n, a in enumerate(agents)}
-	return "(" + " or ".join(f"{alias}._assign like %({k})s" for k in values) + ")", values
+	column = get_adapter().field("assignees")
+	return "(" + " or ".join(f"{alias}.`{column}` like %({k})s" for k in values) + ")", values
 
 
 def message_conditions(filters, start, end, alias: str = "m") -> tuple[str, dict]:
@@ -71,18 +74,21 @@ def message_conditions(filters, start, end, alias: str = "m") -> tuple[str, dict
 			values[key] = filters[key]
 	assigned, assigned_values = assignee_condition(filters)
 	if assigned:
-		where.append(f"{alias}.reference_name in (select i.name from `tabIssue` i where {assigned})")
+		where.append(
+			f"{alias}.reference_name in (select i.name from `{get_adapter().table}` i where {assigned})"
+		)
 		values.update(assigned_values)
 	return " and ".join(where), values
 
 
 def ticket_conditions(filters, alias: str = "i") -> tuple[list[str], dict]:
-	"""SQL conditions on social Issues for the channel, platform, agent and team filters (no period)."""
-	where = [f"ifnull({alias}.social_channel, '') != ''"]
+	"""SQL conditions on social tickets for the channel, platform, agent and team filters (no period)."""
+	tickets = get_adapter()
+	where = [f"ifnull({alias}.`{tickets.field('channel')}`, '') != ''"]
 	values = {}
-	for key, column in (("channel", "social_channel"), ("platform", "social_platform")):
+	for key in ("channel", "platform"):
 		if filters.get(key):
-			where.append(f"{alias}.{column} = %({key})s")
+			where.append(f"{alias}.`{tickets.field(key)}` = %({key})s")
 			values[key] = filters[key]
 	assigned, assigned_values = assignee_condition(filters, alias)
 	if assigned:

@@ -11,6 +11,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from social_support.ingest import spikes
+from social_support.tickets import get_adapter
 
 from . import cards
 
@@ -34,8 +35,9 @@ def data() -> dict:
 
 
 def nudge(doc=None, method=None) -> None:
-	"""Doc event hook (Issue, Social Message): one realtime event per THROTTLE_SECONDS at most."""
-	if doc is not None and doc.doctype == "Issue" and not doc.get("social_channel"):
+	"""Doc event hook (the ticket doctype, Social Message): one realtime event per THROTTLE_SECONDS at most."""
+	tickets = get_adapter()
+	if doc is not None and doc.doctype == tickets.doctype and not tickets.context_of_doc(doc):
 		return
 	key = frappe.cache.make_key("social_support:wallboard:nudged")
 	if not frappe.cache.set(key, "1", ex=THROTTLE_SECONDS, nx=True):

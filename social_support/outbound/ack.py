@@ -14,6 +14,8 @@ from datetime import time as dtime
 import frappe
 from frappe.utils import add_to_date, cint, get_time, now_datetime
 
+from social_support.tickets import get_adapter
+
 from . import gate
 from .constants import ACKNOWLEDGEMENT
 from .gate import ticket_context
@@ -52,11 +54,13 @@ def maybe_acknowledge(ticket: str, channel_name: str) -> str | None:
 	if not cint(channel.auto_acknowledge) or not (channel.ack_template or "").strip():
 		return None
 	t = ticket_context(ticket)
+	tickets = get_adapter()
 	since = add_to_date(now_datetime(), hours=-(cint(channel.ack_every_hours) or 24))
 	recent = frappe.db.sql(
-		"""select r.name from `tabSocial Reply` r join `tabIssue` i on i.name = r.reference_name
-		where r.purpose=%s and i.social_channel=%s and i.social_thread_key=%s and r.creation > %s limit 1""",
-		(ACKNOWLEDGEMENT, channel_name, t.social_thread_key, since),
+		f"""select r.name from `tabSocial Reply` r join `{tickets.table}` i on i.name = r.reference_name
+		where r.purpose=%s and i.`{tickets.field("channel")}`=%s
+			and i.`{tickets.field("thread_key")}`=%s and r.creation > %s limit 1""",
+		(ACKNOWLEDGEMENT, channel_name, t.thread_key, since),
 	)
 	if recent:
 		return None

@@ -1,11 +1,12 @@
 """Nothing is ever mailed to a social customer's placeholder address.
 
 Social customers without a real email get ``...@social.invalid`` as the ticket's raised_by
-(Issue and Communication validate email addresses). Any mail Frappe queues for such an
+(tickets and Communications validate email addresses). Any mail Frappe queues for such an
 address (a notification, an auto-reply, the email composer) is dropped here, before sending.
 """
 
 from social_support.core.addresses import is_placeholder
+from social_support.tickets import get_adapter
 
 REASON = "Recipient is a social placeholder address under .invalid; social customers are answered in their channel."
 
@@ -42,16 +43,16 @@ def route_composer_reply(doc, method=None):
 	stays on the timeline as the reply's record; the Email Queue guard above makes sure no mail
 	leaves. Automatic mail (notifications, auto-replies, jobs) on a social ticket is only dropped.
 	"""
+	adapter = get_adapter()
 	if (
-		doc.reference_doctype != "Issue"
+		doc.reference_doctype != adapter.doctype
 		or doc.sent_or_received != "Sent"
 		or doc.communication_medium != "Email"
 		or not written_by_a_person(doc)
 	):
 		return
-	import frappe
-
-	if not frappe.db.get_value("Issue", doc.reference_name, "social_channel"):
+	t = adapter.context(doc.reference_name)
+	if not t:
 		return
 	recipients = [r.strip() for r in (doc.recipients or "").replace(";", ",").split(",") if r.strip()]
 	if not recipients or not all(is_placeholder(r) for r in recipients):
@@ -60,5 +61,5 @@ def route_composer_reply(doc, method=None):
 
 	from social_support.outbound.replies import create
 
-	private = 0 if frappe.db.get_value("Issue", doc.reference_name, "social_conversation") == "Public" else 1
+	private = 0 if t.conversation == "Public" else 1
 	create(doc.reference_name, html2text(doc.content or "").strip(), bool(private), communication=doc.name)

@@ -91,23 +91,12 @@ class Route:
 
 # --- 1. route ------------------------------------------------------------------------------------
 def ticket_context(ticket: str) -> frappe._dict:
-	issue = frappe.db.get_value(
-		"Issue",
-		ticket,
-		[
-			"name",
-			"social_channel",
-			"social_platform",
-			"social_thread_key",
-			"social_conversation",
-			"social_profile",
-			"status",
-		],
-		as_dict=True,
-	)
-	if not issue or not issue.social_channel:
+	"""The ticket's social context from the ticket adapter (channel, platform, thread_key, conversation,
+	profile, status, ...); refused when the ticket is not a social ticket."""
+	t = get_adapter().context(ticket)
+	if not t:
 		frappe.throw(_("{0} is not a social ticket.").format(ticket))
-	return issue
+	return t
 
 
 def latest_inbound(ticket: str, kind: str | None = None):
@@ -138,7 +127,7 @@ def first_public_inbound(ticket: str):
 
 def plan(ticket: dict, private: bool, in_reply_to: str | None) -> dict:
 	"""Where a reply on a ticket goes: mode, target, the message answered, and the Meta messaging tag."""
-	platform = ticket.social_platform
+	platform = ticket.platform
 	if in_reply_to:
 		answered = frappe.db.get_value(
 			"Social Message",
@@ -161,7 +150,7 @@ def plan(ticket: dict, private: bool, in_reply_to: str | None) -> dict:
 		answered = latest_inbound(ticket.name)
 	if not answered:
 		frappe.throw(_("The ticket has no customer message to answer yet."))
-	thread_private = ticket.social_conversation == "Private" or answered.kind == "DM"
+	thread_private = ticket.conversation == "Private" or answered.kind == "DM"
 	customer = answered.author_id
 	if thread_private or (private and platform == X):
 		mode, target = DM, customer
@@ -210,8 +199,8 @@ def ticket_route(ticket_name: str, private: bool = False, in_reply_to: str | Non
 	t = ticket_context(ticket_name)
 	p = plan(t, bool(private), in_reply_to)
 	return Route(
-		channel=t.social_channel,
-		platform=t.social_platform,
+		channel=t.channel,
+		platform=t.platform,
 		mode=p["mode"],
 		reference_doctype=get_adapter().doctype,
 		reference_name=t.name,
@@ -219,7 +208,7 @@ def ticket_route(ticket_name: str, private: bool = False, in_reply_to: str | Non
 		in_reply_to=p["answered"].name,
 		tag=p["tag"],
 		handle=p["handle"],
-		profile=t.social_profile,
+		profile=t.profile,
 		ticket=t,
 	)
 

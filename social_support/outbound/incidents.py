@@ -10,12 +10,15 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
+from social_support.tickets import get_adapter
+
 from . import gate
 from .constants import INCIDENT_ANSWER, INCIDENT_UPDATE, REFUSED
 
 
 def _may_write(ticket: str) -> bool:
-	return bool(frappe.db.exists("Issue", ticket)) and frappe.has_permission("Issue", "write", ticket)
+	tickets = get_adapter()
+	return tickets.exists(ticket) and tickets.has_permission("write", ticket)
 
 
 def link(incident: str, tickets: list[str]) -> dict:
@@ -29,7 +32,7 @@ def link(incident: str, tickets: list[str]) -> dict:
 			continue
 		if not _may_write(t):
 			skipped[t] = _("not permitted")
-		elif not frappe.db.get_value("Issue", t, "social_channel"):
+		elif not get_adapter().context(t):
 			skipped[t] = _("not a social ticket")
 		else:
 			doc.append("tickets", {"ticket": t})
@@ -99,11 +102,7 @@ def answer_all(incident: str) -> dict:
 	for row in doc.tickets:
 		if row.answered:
 			continue
-		first = (
-			frappe.db.get_value("Issue", row.ticket, "customer_name")
-			or frappe.db.get_value("Issue", row.ticket, "contact")
-			or ""
-		).split(" ")[0]
+		first = get_adapter().who(row.ticket).split(" ")[0]
 		text = template.replace("{first_name}", first).replace("{ticket}", row.ticket)
 		try:
 			r = gate.submit(
@@ -135,11 +134,8 @@ def resolve(incident: str) -> dict:
 		if not _may_write(row.ticket):
 			skipped[row.ticket] = _("not permitted")
 			continue
-		issue = frappe.get_doc("Issue", row.ticket)
-		if issue.status not in ("Resolved", "Closed"):
-			issue.status = "Resolved"
-			issue.save()
-			resolved.append(issue.name)
+		if get_adapter().resolve(row.ticket):
+			resolved.append(row.ticket)
 	doc.status = "Resolved"
 	doc.resolved_on = now_datetime()
 	doc.save()

@@ -233,11 +233,7 @@ def _mark_sent(reply, external_id: str) -> str:
 def _record(reply, external_id: str) -> tuple[str, str | None]:
 	adapter = get_adapter()
 	on_ticket = reply.reference_doctype == adapter.doctype
-	thread_key = (
-		frappe.db.get_value(reply.reference_doctype, reply.reference_name, "social_thread_key")
-		if on_ticket
-		else None
-	)
+	thread_key = adapter.get(reply.reference_name, "thread_key") if on_ticket else None
 	key = message_key(reply.channel, external_id)
 	msg = frappe.db.get_value("Social Message", {"message_key": key}, ["name", "communication"], as_dict=True)
 	comm = reply.communication or (msg.communication if msg else None)
@@ -253,9 +249,9 @@ def _record(reply, external_id: str) -> tuple[str, str | None]:
 			)
 		if (
 			frappe.db.get_single_value("Social Support Settings", "status_after_reply") != "Unchanged"
-			and frappe.db.get_value(adapter.doctype, reply.reference_name, "status") == "Open"
+			and adapter.get(reply.reference_name, "status") == adapter.waiting_status
 		):
-			frappe.db.set_value(adapter.doctype, reply.reference_name, "status", "Replied")
+			adapter.mark_replied(reply.reference_name)
 	else:
 		# not an agent's answer: the first response time and the SLA keep waiting for a person
 		note(reply, _audit_line(reply, external_id))

@@ -103,6 +103,16 @@ INVITATION = {
 	"zh": "我们的服务如何？请回复1到5的数字，或在这里告诉我们更多：{link}",
 }
 
+LANGUAGES = tuple(INVITATION)
+
+
+def supported_language(code: str) -> str | None:
+	"""'sv-SE' -> 'sv', 'no'/'nn' -> 'nb', 'zh-TW' -> 'zh'; None when the survey has no such language."""
+	base = (code or "").strip().lower().replace("_", "-").split("-")[0]
+	base = {"no": "nb", "nn": "nb"}.get(base, base)
+	return base if base in LANGUAGES else None
+
+
 PAGE_TEXT = {
 	"en": {
 		"title": "How did we do?",

@@ -1,6 +1,7 @@
 import frappe
 
-from social_support.install import ROLES, TICKET_FIELDS, after_migrate, before_uninstall
+from social_support.install import ROLES, after_migrate, before_uninstall, ticket_fields
+from social_support.tickets import get_adapter
 
 from .utils import SocialTestCase
 
@@ -11,9 +12,10 @@ class TestInstall(SocialTestCase):
 		after_migrate()
 		for role in ROLES:
 			self.assertTrue(frappe.db.exists("Role", role))
-		for df in TICKET_FIELDS["Issue"]:
+		doctype = get_adapter().doctype
+		for df in ticket_fields()[doctype]:
 			self.assertEqual(
-				frappe.db.count("Custom Field", {"dt": "Issue", "fieldname": df["fieldname"]}), 1
+				frappe.db.count("Custom Field", {"dt": doctype, "fieldname": df["fieldname"]}), 1
 			)
 		settings = frappe.get_single("Social Support Settings")
 		# placeholder addresses go to a reserved domain that can never receive mail

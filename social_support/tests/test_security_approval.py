@@ -565,12 +565,12 @@ class TestEmailGuard(SecurityCase):
 
 class TestSurveyCsrf(SecurityCase):
 	def sent_survey(self):
-		from social_support.surveys import lifecycle
+		from social_support.surveys import sending
 
 		set_survey_settings()
 		_channel, ticket, _tweet = self.x_ticket()
 		resolve(ticket)
-		lifecycle.send_due()
+		sending.send_due()
 		frappe.db.commit()
 		return ticket, SURVEY_LINK_TOKEN.search(self.sandbox.x.sent_dms()[-1]["text"]).group(1)
 

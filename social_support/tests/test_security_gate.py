@@ -12,9 +12,10 @@ from frappe.utils import add_to_date, now_datetime
 
 from social_support.api import agent
 from social_support.ingest.poll import poll_channel
+from social_support.outbound import follow_ups
 from social_support.outbound.send import send_reply
 from social_support.platforms.base import dm_thread_key
-from social_support.surveys import lifecycle
+from social_support.surveys import answers, sending
 
 from .utils import AGENT, APPROVER, TRAINEE, ReplyCase, make_channel, set_policy, uid
 
@@ -261,7 +262,7 @@ class TestAutomaticMessagesAreChecked(GateCase):
 				"creation": add_to_date(now_datetime(), hours=-37),
 			},
 		)
-		lifecycle.follow_up_due()
+		follow_ups.follow_up_due()
 		follow = frappe.get_doc("Social Reply", {"reference_name": ticket, "purpose": "Follow-up"})
 		self.assertEqual(follow.status, "Refused")
 		self.assertIn("Personal data", follow.error)
@@ -372,7 +373,7 @@ class TestSurveysOnce(GateCase):
 		frappe.db.commit()
 		# the DM reaches X but the answer is lost: the next run must not write a new invitation
 		self.sandbox.inject("drop_after", path=r"/dm_conversations/with/", method="POST")
-		lifecycle.send_due()
+		sending.send_due()
 		survey = frappe.get_doc("Social Survey", {"reference_name": ticket})
 		self.assertEqual(survey.status, "Scheduled")
 		self.assertTrue(survey.reply)
@@ -380,8 +381,8 @@ class TestSurveysOnce(GateCase):
 		self.assertEqual(
 			(invitation.purpose, invitation.mode, invitation.status), ("Survey", "Direct Message", "Sending")
 		)
-		lifecycle.send_due(now=add_to_date(now_datetime(), minutes=5))
-		lifecycle.send_due(now=add_to_date(now_datetime(), minutes=30))
+		sending.send_due(now=add_to_date(now_datetime(), minutes=5))
+		sending.send_due(now=add_to_date(now_datetime(), minutes=30))
 		dms = [d for d in self.sandbox.x.sent_dms() if d["_recipient"] == customer]
 		self.assertEqual(len(dms), 1)  # one DM, one link
 		survey.reload()
@@ -389,7 +390,7 @@ class TestSurveysOnce(GateCase):
 			(survey.status, survey.delivery, survey.reply), ("Sent", "Direct Message", invitation.name)
 		)
 		token = TOKEN.search(dms[0]["text"]).group(1)
-		self.assertEqual(lifecycle.survey_for_token(token)[0], "open")
+		self.assertEqual(answers.survey_for_token(token)[0], "open")
 		self.assertEqual(frappe.db.count("Social Reply", {"reference_name": ticket, "purpose": "Survey"}), 1)
 		self.assertEqual(
 			frappe.db.count("Communication", {"reference_name": ticket, "sent_or_received": "Sent"}), 0
@@ -412,9 +413,9 @@ class TestSurveysOnce(GateCase):
 		issue.status = "Resolved"
 		issue.save(ignore_permissions=True)
 		frappe.db.commit()
-		lifecycle.send_due()
+		sending.send_due()
 		frappe.db.rollback()  # the scheduler job dies after the sending (before any commit of its own)
-		lifecycle.send_due()
+		sending.send_due()
 		dms = [d for d in self.sandbox.x.sent_dms() if d["_recipient"] == customer]
 		self.assertEqual(len(dms), 1)
 		self.assertEqual(frappe.db.get_value("Social Survey", {"reference_name": ticket}, "status"), "Sent")

@@ -13,10 +13,11 @@ from frappe.utils import add_days, add_to_date, now_datetime
 
 from social_support.api import dashboard
 from social_support.ingest.poll import poll_channel
+from social_support.outbound import follow_ups
 from social_support.outbound.send import send_reply
 from social_support.platforms.base import dm_thread_key
 from social_support.social_support.report.social_survey_results import social_survey_results as report
-from social_support.surveys import lifecycle
+from social_support.surveys import defaults, sending
 
 from .utils import (
 	CHROMIUM,
@@ -100,7 +101,7 @@ class SurveyCase(ReplyCase):
 		"""An X mention ticket, resolved, with its survey DM'd: (ticket, token)."""
 		_channel, ticket, _tweet = self.x_ticket(language_text)
 		resolve(ticket)
-		lifecycle.send_due()
+		sending.send_due()
 		dm = self.sandbox.x.sent_dms()[-1]
 		return ticket, TOKEN.search(dm["text"]).group(1)
 
@@ -125,8 +126,8 @@ class TestSurveyLifecycle(SurveyCase):
 		self.assertEqual(survey.status, "Scheduled")
 		minutes = (survey.scheduled_for - now_datetime()).total_seconds() / 60
 		self.assertTrue(58 < minutes <= 60, minutes)
-		self.assertEqual(lifecycle.send_due(), [])  # not due yet
-		lifecycle.send_due(now=add_to_date(now_datetime(), minutes=61))
+		self.assertEqual(sending.send_due(), [])  # not due yet
+		sending.send_due(now=add_to_date(now_datetime(), minutes=61))
 		self.assertEqual(survey_of(ticket).status, "Sent")
 
 		_channel, other, _tweet = self.x_ticket()
@@ -135,7 +136,7 @@ class TestSurveyLifecycle(SurveyCase):
 		resolve(other, "Closed")
 		self.assertEqual(frappe.db.count("Social Survey", {"reference_name": other}), 1)  # one per ticket
 		resolve(other, "Open")
-		lifecycle.send_due(now=add_to_date(now_datetime(), minutes=61))
+		sending.send_due(now=add_to_date(now_datetime(), minutes=61))
 		s = survey_of(other)
 		self.assertEqual(s.status, "Skipped")
 		self.assertIn("reopened", s.skip_reason)
@@ -167,23 +168,23 @@ class TestSurveyLifecycle(SurveyCase):
 		frappe.db.set_value("Contact", contact, "social_language", "pl")
 		resolve(ticket)
 		self.assertEqual(survey_of(ticket).language, "pl")
-		lifecycle.send_due()
+		sending.send_due()
 		self.assertIn("Jak nam poszło?", self.sandbox.x.sent_dms()[-1]["text"])
-		self.assertEqual(lifecycle.supported_language("nn-NO"), "nb")
-		self.assertEqual(lifecycle.supported_language("zh_TW"), "zh")
-		self.assertIsNone(lifecycle.supported_language("fr"))
+		self.assertEqual(defaults.supported_language("nn-NO"), "nb")
+		self.assertEqual(defaults.supported_language("zh_TW"), "zh")
+		self.assertIsNone(defaults.supported_language("fr"))
 
 	def test_a_dm_that_fails_for_a_passing_reason_is_tried_again_later(self):
 		_channel, ticket, _tweet = self.x_ticket()
 		resolve(ticket)
 		self.sandbox.inject("server_error", path=r"/dm_conversations/with/", method="POST", status=503)
-		lifecycle.send_due()
+		sending.send_due()
 		s = survey_of(ticket)
 		self.assertEqual((s.status, s.attempts), ("Scheduled", 1))
 		self.assertEqual(self.sandbox.x.sent_dms(), [])
-		lifecycle.send_due()  # not due yet: two minutes later
+		sending.send_due()  # not due yet: two minutes later
 		self.assertEqual(survey_of(ticket).attempts, 1)
-		lifecycle.send_due(now=add_to_date(now_datetime(), minutes=3))
+		sending.send_due(now=add_to_date(now_datetime(), minutes=3))
 		s = survey_of(ticket)
 		self.assertEqual((s.status, s.delivery, s.attempts), ("Sent", "Direct Message", 1))
 		self.assertFalse(s.skip_reason)
@@ -192,14 +193,14 @@ class TestSurveyLifecycle(SurveyCase):
 	def test_messenger_inside_the_window_is_a_dm_outside_it_falls_back_to_email_or_skips(self):
 		_channel, ticket, fan = self.messenger_ticket()
 		resolve(ticket)
-		lifecycle.send_due()
+		sending.send_due()
 		self.assertEqual(survey_of(ticket).delivery, "Direct Message")
 		sent = self.sandbox.graph.sent[-1]["params"]
 		self.assertEqual((json.loads(sent["recipient"]), sent["messaging_type"]), ({"id": fan}, "RESPONSE"))
 
 		_channel, late, _fan = self.messenger_ticket(days_ago=2)
 		resolve(late)
-		lifecycle.send_due()
+		sending.send_due()
 		s = survey_of(late)
 		self.assertEqual(s.status, "Skipped")
 		self.assertIn("24-hour", s.skip_reason)
@@ -211,7 +212,7 @@ class TestSurveyLifecycle(SurveyCase):
 		frappe.db.set_value("Contact", contact, "email_id", address)
 		ensure_outgoing_email()
 		resolve(emailable)
-		lifecycle.send_due()
+		sending.send_due()
 		s = survey_of(emailable)
 		self.assertEqual((s.status, s.delivery), ("Sent", "Email"))
 		mail = frappe.get_last_doc("Email Queue", filters={"reference_name": emailable})
@@ -237,7 +238,7 @@ class TestSurveyLifecycle(SurveyCase):
 		)
 		self.assertNotEqual(off, on)  # one ticket per post thread
 		resolve(off)
-		lifecycle.send_due()
+		sending.send_due()
 		s = survey_of(off)
 		self.assertEqual(s.status, "Skipped")
 		self.assertIn("public link not enabled", s.skip_reason)
@@ -245,7 +246,7 @@ class TestSurveyLifecycle(SurveyCase):
 		set_survey_settings(survey_public_fallback=1)
 		sent_before = len(g.sent)
 		resolve(on)
-		lifecycle.send_due()
+		sending.send_due()
 		s = survey_of(on)
 		self.assertEqual((s.status, s.delivery), ("Sent", "Public Reply"), s.skip_reason)
 		self.assertEqual(g.sent[-1]["edge"], "comments")
@@ -311,7 +312,7 @@ class TestSurveyPage(SurveyCase):
 		self.assertEqual(r.status_code, 410)
 		self.assertIn("This survey has expired.", r.get_data(as_text=True))
 		self.assertEqual(self.submit(token, {"satisfaction": 5}).status_code, 410)
-		lifecycle.expire()
+		sending.expire()
 		self.assertEqual(survey_of(ticket).status, "Expired")
 
 	def test_bad_answers_are_refused_clearly_and_submissions_are_rate_limited(self):
@@ -341,7 +342,7 @@ class TestRatingInChannel(SurveyCase):
 	def test_a_bare_rating_in_the_dm_is_recorded_without_reopening(self):
 		channel, ticket, customer = self.x_dm_ticket()
 		resolve(ticket)
-		lifecycle.send_due()
+		sending.send_due()
 		self.assertEqual(survey_of(ticket).delivery, "Direct Message")
 		issues_before = frappe.db.count("Issue", {"social_channel": channel.name})
 		self.sandbox.x.send_dm_to("99", customer, "⭐⭐⭐⭐")
@@ -367,7 +368,7 @@ class TestFollowUps(SurveyCase):
 		def due():
 			return [
 				n
-				for n in lifecycle.follow_up_due()
+				for n in follow_ups.follow_up_due()
 				if frappe.db.get_value("Social Reply", n, "reference_name") == ticket
 			]
 
@@ -411,7 +412,7 @@ class TestFollowUps(SurveyCase):
 	def test_follow_up_outside_the_messenger_window_is_not_sent(self):
 		_channel, ticket, _fan = self.messenger_ticket(days_ago=9)
 		frappe.db.set_value("Issue", ticket, "status", "Replied")
-		lifecycle.follow_up_due()
+		follow_ups.follow_up_due()
 		self.assertEqual(
 			frappe.db.count("Social Reply", {"reference_name": ticket, "purpose": "Follow-up"}), 0
 		)

@@ -31,6 +31,7 @@ from social_support.api import agent
 from social_support.ingest.events import drain
 from social_support.ingest.poll import poll_channel
 from social_support.sandbox.server import Sandbox
+from social_support.tickets import get_adapter
 
 try:
 	from playwright.sync_api import sync_playwright
@@ -187,13 +188,9 @@ def events_of(channel: str | None = None, **filters):
 
 
 def issue_for(channel: str, thread_key: str):
-	name = frappe.db.get_value(
-		"Issue",
-		{"social_channel": channel, "social_thread_key": thread_key},
-		"name",
-		order_by="creation desc",
-	)
-	return frappe.get_doc("Issue", name) if name else None
+	"""The thread's latest ticket, as a document."""
+	ref = get_adapter().latest_for_thread(channel, thread_key)
+	return frappe.get_doc(ref.doctype, ref.name) if ref else None
 
 
 def communications(issue: str):
@@ -316,7 +313,7 @@ def set_survey_settings(**values):
 
 
 def resolve(ticket, status="Resolved"):
-	issue = frappe.get_doc("Issue", ticket)
+	issue = frappe.get_doc(get_adapter().doctype, ticket)
 	issue.status = status
 	issue.save(ignore_permissions=True)
 	return issue

@@ -1,8 +1,56 @@
+"""What the app needs from a ticket system, and nothing more.
+
+Everything outside ``tickets/`` reads and writes tickets through a :class:`TicketAdapter` (from
+``tickets.get_adapter()``): the doctype and its table (reports), the names of the columns the app
+reads (``adapter.field("channel")``), the statuses, the reopen rule, a ticket's social context, its
+contact and customer, and the few writes the app makes (status after a reply, resolve, a comment,
+the app's own values). A second ticket system is one more module under ``tickets/`` implementing
+this class.
+"""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+# the app's names for the ticket columns it reads; each adapter maps them to its own (FIELDS)
+FIELD_NAMES = (
+	"status",
+	"subject",
+	"opened_on",  # when the ticket was created (reports count tickets by it)
+	"first_responded_on",
+	"resolved_on",
+	"agreement_status",  # SLA: "Fulfilled" / "Failed" / ...
+	"assignees",  # the JSON list of assigned users (Frappe's _assign)
+	"contact",
+	"customer",
+	"customer_name",
+	"priority",
+	"channel",
+	"platform",
+	"thread_key",
+	"conversation",  # "Public" / "Private"
+	"profile",
+	"permalink",
+	"language",
+	"last_inbound_on",
+	"followup_sent_on",
+	"satisfaction",
+)
+
+# a ticket's social context (:meth:`TicketAdapter.context`): these keys, read in one query
+CONTEXT_FIELDS = (
+	"status",
+	"channel",
+	"platform",
+	"thread_key",
+	"conversation",
+	"profile",
+	"contact",
+	"language",
+	"last_inbound_on",
+)
 
 
 @dataclass
@@ -37,19 +85,96 @@ class NewTicket:
 
 
 class TicketAdapter:
-	"""What ingestion (and later reply-back and surveys) needs from a ticket system."""
+	"""What ingestion, replies, surveys, follow-ups, incidents and reports need from a ticket system."""
 
 	doctype: str
-	# the column that holds when the ticket was resolved (reports and the reopen window read it)
-	resolved_on_field: str
+	# app name -> column (see FIELD_NAMES); "resolved_on" may depend on the installed release
+	FIELDS: dict[str, str]
+	# statuses: not closed, waiting for an agent, after our reply, resolved, and every closed one
+	open_statuses: tuple[str, ...]
+	waiting_status: str  # new or answered by the customer: waiting for an agent
+	replied_status: str
+	resolved_status: str
+	closed_statuses: tuple[str, ...]
+	# the SLA's outcome ("agreement_status"): met, failed
+	agreement_met: str
+	agreement_failed: str
+
+	# --- names --------------------------------------------------------------------------------------
+	@property
+	def table(self) -> str:
+		"""The database table, for reports' SQL (already quoted-safe: letters, digits and spaces)."""
+		return f"tab{self.doctype}"
+
+	@property
+	def resolved_on_field(self) -> str:
+		return self.field("resolved_on")
+
+	def field(self, name: str) -> str:
+		"""The column that holds the app's ``name`` (one of FIELD_NAMES); KeyError for an unknown name."""
+		return self.FIELDS[name]
+
+	def columns(self, alias: str = "i") -> dict[str, str]:
+		"""Every field (FIELD_NAMES) as ``alias.`column```, for SQL on ``table``."""
+		return {name: f"{alias}.`{self.field(name)}`" for name in FIELD_NAMES}
+
+	def is_closed(self, status: str | None) -> bool:
+		return status in self.closed_statuses
+
+	def within_reopen_window(self, closed_on: datetime | None, days: int) -> bool:
+		"""Does a new customer message reopen this closed ticket (else it starts a new one)?"""
+		raise NotImplementedError
+
+	# --- reads --------------------------------------------------------------------------------------
+	def exists(self, name: str) -> bool:
+		raise NotImplementedError
+
+	def context(self, name: str):
+		"""The ticket's social context (``name`` and CONTEXT_FIELDS), or None when it is not a social ticket."""
+		raise NotImplementedError
+
+	def context_of_doc(self, doc):
+		"""The same from a loaded ticket document (document events), or None when it is not social."""
+		raise NotImplementedError
+
+	def get(self, name: str, *fields: str):
+		"""One value (one field) or a dict (several) of the ticket, by the app's field names."""
+		raise NotImplementedError
+
+	def who(self, name: str) -> str:
+		"""How to address the customer: the customer's name, else the contact, else ''."""
+		raise NotImplementedError
 
 	def latest_for_thread(self, channel: str, thread_key: str) -> TicketRef | None:
 		raise NotImplementedError
 
+	# --- permissions --------------------------------------------------------------------------------
+	def has_permission(self, ptype: str, name: str | None = None, throw: bool = False) -> bool:
+		raise NotImplementedError
+
+	def check_permission(self, name: str, ptype: str) -> None:
+		raise NotImplementedError
+
+	# --- writes -------------------------------------------------------------------------------------
 	def create(self, ticket: NewTicket) -> str:
 		raise NotImplementedError
 
 	def reopen(self, name: str) -> None:
+		raise NotImplementedError
+
+	def mark_replied(self, name: str) -> None:
+		"""An answer went out: the ticket waits on the customer."""
+		raise NotImplementedError
+
+	def resolve(self, name: str) -> bool:
+		"""Resolve as the session user (permissions and validation apply); False when already closed."""
+		raise NotImplementedError
+
+	def set(self, name: str, values: dict) -> None:
+		"""Store the app's own values (by the app's field names), without touching ``modified``."""
+		raise NotImplementedError
+
+	def add_comment(self, name: str, text: str) -> None:
 		raise NotImplementedError
 
 	def add_message(
@@ -73,6 +198,11 @@ class TicketAdapter:
 		"""Show the latest customer message's sentiment/intent/urgency on the ticket."""
 		raise NotImplementedError
 
-	def attach_message(self, name: str, message: str) -> None:
-		"""Link an existing Social Message (and a Communication for it) to the ticket."""
+	# --- installation -------------------------------------------------------------------------------
+	def custom_fields(self) -> dict[str, list[dict]]:
+		"""The fields the app adds to the ticket doctype (create_custom_fields format)."""
+		raise NotImplementedError
+
+	def report_indexes(self) -> dict[str, list[str]]:
+		"""Index name -> columns on the ticket table, for the managers' reports."""
 		raise NotImplementedError

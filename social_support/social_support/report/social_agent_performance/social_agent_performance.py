@@ -12,6 +12,7 @@ from social_support.analysis.metrics import csat, median
 from social_support.insights.columns import column
 from social_support.insights.filters import period, team_agents
 from social_support.outbound.constants import NOT_AGENT_REPLIES as AUTOMATED
+from social_support.tickets import get_adapter
 
 
 def execute(filters=None):
@@ -117,20 +118,22 @@ def fetch_replies(filters, start, end):
 
 def first_responses(filters, start, end) -> list[tuple[str, float]]:
 	"""(author of the ticket's first sent reply, seconds from ticket opened to first response)."""
+	tickets = get_adapter()
+	c = tickets.columns("i")
 	where = [
 		"r.status = 'Sent'",
 		"r.purpose not in %(automated)s",
-		"i.creation between %(start)s and %(end)s",
-		"i.first_responded_on is not null",
+		f"{c['opened_on']} between %(start)s and %(end)s",
+		f"{c['first_responded_on']} is not null",
 	]
 	values = {"start": start, "end": end, "automated": AUTOMATED}
-	for key, col in (("channel", "i.social_channel"), ("platform", "i.social_platform")):
+	for key in ("channel", "platform"):
 		if filters.get(key):
-			where.append(f"{col} = %({key})s")
+			where.append(f"{c[key]} = %({key})s")
 			values[key] = filters[key]
 	rows = frappe.db.sql(
-		f"""select r.reference_name, r.author, timestampdiff(second, i.creation, i.first_responded_on)
-		from `tabSocial Reply` r join `tabIssue` i on i.name = r.reference_name
+		f"""select r.reference_name, r.author, timestampdiff(second, {c["opened_on"]}, {c["first_responded_on"]})
+		from `tabSocial Reply` r join `{tickets.table}` i on i.name = r.reference_name
 		where {" and ".join(where)} order by r.sent_on asc""",
 		values,
 	)

@@ -25,13 +25,15 @@ def execute(filters=None):
 	)
 	where, tv = ticket_conditions(filters)
 	tc, tv = " and ".join(where), {**tv, "start": start, "end": end}
+	tickets = get_adapter()
+	c = tickets.columns("i")
 	opened = frappe.db.sql(
-		f"select timestampdiff(second, i.creation, i.first_responded_on) from `tabIssue` i where {tc} and i.creation between %(start)s and %(end)s",
+		f"select timestampdiff(second, {c['opened_on']}, {c['first_responded_on']}) from `{tickets.table}` i"
+		f" where {tc} and {c['opened_on']} between %(start)s and %(end)s",
 		tv,
 	)
-	resolved = get_adapter().resolved_on_field
 	resolved = frappe.db.sql(
-		f"select count(*) from `tabIssue` i where {tc} and i.{resolved} between %(start)s and %(end)s",
+		f"select count(*) from `{tickets.table}` i where {tc} and {c['resolved_on']} between %(start)s and %(end)s",
 		tv,
 	)[0][0]
 	ratings = frappe.db.sql(

@@ -69,28 +69,30 @@ def execute(filters=None):
 
 def fetch(filters, start, end) -> list[dict]:
 	where, values = ticket_conditions(filters)
-	where.append("i.creation between %(start)s and %(end)s")
-	resolved = get_adapter().resolved_on_field
+	tickets = get_adapter()
+	c = tickets.columns("i")
+	where.append(f"{c['opened_on']} between %(start)s and %(end)s")
 	rows = frappe.db.sql(
-		f"""select i.social_channel as channel, i.social_platform as platform,
-			weekday(i.creation) as dow, time_to_sec(i.creation) as secs,
-			timestampdiff(second, i.creation, i.first_responded_on) as fr,
-			if(i.status in ('Resolved', 'Closed'), timestampdiff(second, i.creation, i.{resolved}), null) as res,
-			i.agreement_status, i._assign
-		from `tabIssue` i where {" and ".join(where)}""",
-		{**values, "start": start, "end": end},
+		f"""select {c["channel"]} as channel, {c["platform"]} as platform,
+			weekday({c["opened_on"]}) as dow, time_to_sec({c["opened_on"]}) as secs,
+			timestampdiff(second, {c["opened_on"]}, {c["first_responded_on"]}) as fr,
+			if({c["status"]} in %(closed)s, timestampdiff(second, {c["opened_on"]}, {c["resolved_on"]}), null) as res,
+			{c["agreement_status"]} as agreement_status, {c["assignees"]} as assignees
+		from `{tickets.table}` i where {" and ".join(where)}""",
+		{**values, "start": start, "end": end, "closed": tickets.closed_statuses},
 		as_dict=True,
 	)
 	for r in rows:
-		r["agent"] = first_assignee(r.pop("_assign"))
+		r["agent"] = first_assignee(r.pop("assignees"))
 	return rows
 
 
 def figures(name, members) -> dict:
 	fr = [m["fr"] for m in members if m["fr"] is not None]
 	res = [m["res"] for m in members if m["res"] is not None]
-	met = sum(1 for m in members if m["agreement_status"] == "Fulfilled")
-	failed = sum(1 for m in members if m["agreement_status"] == "Failed")
+	tickets = get_adapter()
+	met = sum(1 for m in members if m["agreement_status"] == tickets.agreement_met)
+	failed = sum(1 for m in members if m["agreement_status"] == tickets.agreement_failed)
 	return {
 		"group": name,
 		"tickets": len(members),
@@ -116,16 +118,19 @@ def figures(name, members) -> dict:
 def opened_vs_resolved(filters, start, end) -> dict:
 	where, values = ticket_conditions(filters)
 	cond, values = " and ".join(where), {**values, "start": start, "end": end}
+	tickets = get_adapter()
+	opened_on, resolved_on = tickets.columns("i")["opened_on"], tickets.columns("i")["resolved_on"]
 	opened = dict(
 		frappe.db.sql(
-			f"select date(i.creation), count(*) from `tabIssue` i where {cond} and i.creation between %(start)s and %(end)s group by date(i.creation)",
+			f"select date({opened_on}), count(*) from `{tickets.table}` i where {cond}"
+			f" and {opened_on} between %(start)s and %(end)s group by date({opened_on})",
 			values,
 		)
 	)
-	resolved = get_adapter().resolved_on_field
 	resolved = dict(
 		frappe.db.sql(
-			f"select date(i.{resolved}), count(*) from `tabIssue` i where {cond} and i.{resolved} between %(start)s and %(end)s group by date(i.{resolved})",
+			f"select date({resolved_on}), count(*) from `{tickets.table}` i where {cond}"
+			f" and {resolved_on} between %(start)s and %(end)s group by date({resolved_on})",
 			values,
 		)
 	)
