@@ -41,6 +41,11 @@ doc_events = {
 	"Communication": {
 		"after_insert": "social_support.outbound.email_guard.route_composer_reply",
 	},
+	# the ingest path keeps the enabled rules for a few seconds; a change in this process is seen at once
+	"Social Triage Rule": {
+		"on_update": "social_support.ingest.triage.clear_rules_cache",
+		"on_trash": "social_support.ingest.triage.clear_rules_cache",
+	},
 }
 
 # one entry per job: Frappe runs each on its own, so a failing job never stops another

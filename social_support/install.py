@@ -52,6 +52,8 @@ REPORT_INDEXES = {
 		"social_message_period_volume": ["posted_on", "direction", "channel"],
 		"social_message_period_mood": ["direction", "posted_on", "sentiment", "intent", "urgent"],
 	},
+	# the drains' claim: a channel's oldest queued events (see docs/operations.md, bursts)
+	"Social Inbound Event": {"social_inbound_event_queue": ["channel", "status", "creation"]},
 }
 
 

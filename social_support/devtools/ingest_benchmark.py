@@ -54,9 +54,9 @@ def _channel(name: str, account: str) -> str:
 	return name
 
 
-def _comment_payload(page: str, author: str, text: str) -> bytes:
+def _comment_payload(page: str, author: str, text: str, post: str | None = None) -> bytes:
 	now = int(time.time())
-	post = f"{page}_{uuid.uuid4().int % 10**12}"
+	post = post or f"{page}_{uuid.uuid4().int % 10**12}"
 	value = {
 		"item": "comment",
 		"verb": "add",
@@ -133,34 +133,9 @@ def latency(site_url: str, total: int = 2000, concurrency: int = 8) -> dict:
 	return {"ping": ping, "webhook": hook, "p99_ratio": hook["p99"] / ping["p99"]}
 
 
-def processing(n: int = 300) -> dict:
+def processing(n: int = 300, floor: float | None = None) -> dict:
 	"""Per-message cost of the whole pipeline vs. a bare Issue + Communication insert (same process)."""
-	t0 = time.perf_counter()
-	for i in range(n):
-		issue = frappe.get_doc(
-			{
-				"doctype": "Issue",
-				"subject": f"floor {i}",
-				"raised_by": f"floor{i}@example.invalid",
-				"description": "x",
-			}
-		)
-		issue.flags.ignore_permissions = True
-		issue.insert()
-		frappe.get_doc(
-			{
-				"doctype": "Communication",
-				"communication_type": "Communication",
-				"communication_medium": "Chat",
-				"sent_or_received": "Received",
-				"content": "x",
-				"sender": f"floor{i}@example.invalid",
-				"reference_doctype": "Issue",
-				"reference_name": issue.name,
-			}
-		).insert(ignore_permissions=True)
-		frappe.db.commit()
-	floor_ms = (time.perf_counter() - t0) * 1000 / n
+	floor = floor if floor is not None else floor_ms(n)
 
 	page = "8" + str(uuid.uuid4().int % 10**10)
 	channel = _channel(f"Bench Processing {page}", page)
@@ -178,9 +153,9 @@ def processing(n: int = 300) -> dict:
 	pipeline_ms = (time.perf_counter() - t0) * 1000 / n
 	return {
 		"n": n,
-		"floor_ms": floor_ms,
+		"floor_ms": floor,
 		"pipeline_ms": pipeline_ms,
-		"ratio": pipeline_ms / floor_ms,
+		"ratio": pipeline_ms / floor,
 		"drain": done,
 	}
 
@@ -289,5 +264,284 @@ def run(
 			"(c) burst: {sent} requests ({accepted} accepted) acknowledged in {ack_seconds:.1f} s, drained in {drained_seconds:.1f} s "
 			"({messages_per_second:.0f} msg/s); messages {messages}, issues {issues}, lost {lost}, duplicates {duplicates}, "
 			"failed events {failed_events}, still pending {pending_events}".format(**b)
+		)
+	return out
+
+
+# --- one busy account: drains in parallel on one channel ---------------------------------------
+def floor_ms(n: int = 300) -> float:
+	"""The bare floor: an ERPNext Issue plus its received Communication, inserted in this process."""
+	t0 = time.perf_counter()
+	for i in range(n):
+		issue = frappe.get_doc(
+			{
+				"doctype": "Issue",
+				"subject": f"floor {i}",
+				"raised_by": f"floor{i}@example.invalid",
+				"description": "x",
+			}
+		)
+		issue.flags.ignore_permissions = True
+		issue.insert()
+		frappe.get_doc(
+			{
+				"doctype": "Communication",
+				"communication_type": "Communication",
+				"communication_medium": "Chat",
+				"sent_or_received": "Received",
+				"content": "x",
+				"sender": f"floor{i}@example.invalid",
+				"reference_doctype": "Issue",
+				"reference_name": issue.name,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+	return (time.perf_counter() - t0) * 1000 / n
+
+
+def _queue_events(channel: str, page: str, n: int, redeliveries: int = 0, per_customer: int = 1) -> int:
+	"""``n`` comments of new customers on new posts (``per_customer`` of them on one post by one
+	customer: a conversation), plus the first ``redeliveries`` stored a second time."""
+	bodies = []
+	for i in range(n):
+		customer = f"6{page}{i // per_customer}"
+		bodies.append(_comment_payload(page, customer, f"msg {i}", post=f"{page}_{i // per_customer}"))
+	for body in bodies + bodies[:redeliveries]:
+		store_event(source="Webhook", platform="Facebook", channel=channel, payload=body.decode())
+	frappe.db.commit()
+	return len(bodies) + redeliveries
+
+
+def _rss_kb(pid: int) -> int:
+	try:
+		with open(f"/proc/{pid}/status") as f:
+			for line in f:
+				if line.startswith("VmRSS:"):
+					return int(line.split()[1])
+	except OSError:
+		pass
+	return 0
+
+
+def _children(pid: int) -> list[int]:
+	try:
+		with open(f"/proc/{pid}/task/{pid}/children") as f:
+			return [int(p) for p in f.read().split()]
+	except OSError:
+		return []
+
+
+class Workers:
+	"""``k`` real RQ workers on the drains' queue (``bench worker``), started and stopped by the benchmark."""
+
+	def __init__(self, k: int):
+		import os
+		import subprocess
+		import sys
+
+		from frappe.utils.background_jobs import generate_qname, get_workers
+
+		from social_support.ingest.events import DRAIN_QUEUE
+
+		self.queue = generate_qname(DRAIN_QUEUE)
+		before = sum(1 for w in get_workers() if self.queue in w.queue_names())
+		self.procs = [
+			subprocess.Popen(
+				[
+					sys.executable,
+					"-m",
+					"frappe.utils.bench_helper",
+					"frappe",
+					"worker",
+					"--queue",
+					DRAIN_QUEUE,
+				],
+				cwd=frappe.utils.get_bench_path() + "/sites",
+				env=os.environ.copy(),
+				stdout=subprocess.DEVNULL,
+				stderr=subprocess.DEVNULL,
+			)
+			for _ in range(k)
+		]
+		deadline = time.monotonic() + 90
+		while sum(1 for w in get_workers() if self.queue in w.queue_names()) < before + k:
+			if time.monotonic() > deadline:
+				self.stop()
+				raise RuntimeError("workers did not start")
+			time.sleep(0.2)
+
+	def horse_rss_kb(self) -> int:
+		"""Resident memory of the job processes (RQ forks one per job) right now, the largest."""
+		return max([_rss_kb(c) for p in self.procs for c in _children(p.pid)] or [0])
+
+	def stop(self):
+		import signal
+
+		for p in self.procs:
+			p.send_signal(signal.SIGINT)
+		for p in self.procs:
+			try:
+				p.wait(timeout=30)
+			except Exception:
+				p.kill()
+
+
+def _pending(channel: str) -> int:
+	frappe.db.commit()  # a fresh snapshot
+	return frappe.db.count(
+		"Social Inbound Event", {"channel": channel, "status": ("in", ("Queued", "Processing"))}
+	)
+
+
+def _outcome(channel: str, expected: int) -> dict:
+	messages = frappe.db.count("Social Message", {"channel": channel})
+	distinct = frappe.db.sql(
+		"select count(distinct message_key) from `tabSocial Message` where channel=%s", channel
+	)[0][0]
+	split = frappe.db.sql(
+		"""select count(*) from (select thread_key from `tabSocial Message`
+		where channel=%s and reference_name is not null group by thread_key
+		having count(distinct reference_name) > 1) t""",
+		channel,
+	)[0][0]
+	return {
+		"messages": messages,
+		"lost": max(expected - distinct, 0),
+		"duplicates": messages - distinct,
+		"split_conversations": split,
+		"tickets": frappe.db.count("Issue", {"social_channel": channel}),
+		"failed_events": frappe.db.count("Social Inbound Event", {"channel": channel, "status": "Failed"}),
+	}
+
+
+def drain_with_workers(k: int, n: int, redeliveries: int = 0, per_customer: int = 1, timeout=3600) -> dict:
+	"""``n`` messages queued on one new channel, then drained by ``k`` real workers; seconds from the
+	drain's enqueue to the last event processed (worker start-up excluded), memory of the job process."""
+	from social_support.ingest.events import enqueue_drain
+
+	page = "4" + str(uuid.uuid4().int % 10**10)
+	channel = _channel(f"Bench Drain {page}", page)
+	_queue_events(channel, page, n, redeliveries, per_customer)
+	workers = Workers(k)
+	try:
+		t0 = time.perf_counter()
+		enqueue_drain(channel)
+		frappe.db.commit()
+		rss_first = rss_last = 0
+		while True:
+			pending = _pending(channel)
+			rss = workers.horse_rss_kb()
+			if rss:
+				done = n + redeliveries - pending
+				if not rss_first and done >= 500:
+					rss_first = rss
+				rss_last = rss
+			if not pending or time.perf_counter() - t0 > timeout:
+				break
+			time.sleep(0.2)
+		seconds = time.perf_counter() - t0
+	finally:
+		workers.stop()
+	return {
+		"workers": k,
+		"n": n,
+		"seconds": seconds,
+		"per_second": n / seconds,
+		"rss_after_500_kb": rss_first,
+		"rss_end_kb": rss_last,
+		"pending": pending,
+		**_outcome(channel, n),
+	}
+
+
+def memory_in_process(n: int = 10000, first: int = 500) -> dict:
+	"""Resident memory of one process draining ``n`` new customers' messages with the real drain:
+	after the first ``first`` and at the end."""
+	from social_support.ingest.events import drain
+
+	page = "3" + str(uuid.uuid4().int % 10**10)
+	channel = _channel(f"Bench Memory {page}", page)
+	_queue_events(channel, page, n)
+	import os
+
+	drain(channel, limit=first)
+	after_first = _rss_kb(os.getpid())
+	t0 = time.perf_counter()
+	drain(channel)
+	seconds = time.perf_counter() - t0
+	end = _rss_kb(os.getpid())
+	return {
+		"n": n,
+		"rss_after_first_kb": after_first,
+		"rss_end_kb": end,
+		"growth": end / after_first - 1 if after_first else float("nan"),
+		"ms_per_message": seconds * 1000 / (n - first),
+		**_outcome(channel, n),
+	}
+
+
+def one_channel(
+	messages: int = 1000,
+	workers: str = "1,2",
+	floor_messages: int = 300,
+	pipeline_messages: int = 300,
+	burst_messages: int = 0,
+	redeliveries: int = 500,
+	memory_messages: int = 0,
+) -> dict:
+	"""The busy-account benchmark: everything on one channel, every figure next to the floor of the same run.
+
+	bench --site SITE execute social_support.devtools.ingest_benchmark.one_channel \\
+	    --kwargs "{'messages': 1000, 'workers': '1,2', 'burst_messages': 10000, 'memory_messages': 10000}"
+	"""
+	out: dict = {}
+	floor = floor_ms(floor_messages)
+	out["floor_ms"] = floor
+	print(
+		f"floor: bare Issue + received Communication, one process: {floor:.1f} ms per message ({floor_messages})"
+	)
+	if pipeline_messages:
+		proc = processing(pipeline_messages, floor=floor)
+		out["pipeline"] = proc
+		print(
+			"pipeline, one process, new customer each (profile, contact, ticket, communication, analysis, triage, message): "
+			f"{proc['pipeline_ms']:.1f} ms per message, ratio to floor {proc['ratio']:.2f} (goal <= 1.5)"
+		)
+	runs = {}
+	for k in [int(w) for w in str(workers).split(",") if w.strip()]:
+		r = drain_with_workers(k, messages)
+		runs[k] = r
+		floor_shared = messages * floor / 1000 / k
+		r["floor_shared_seconds"] = floor_shared
+		r["ratio_to_floor"] = r["seconds"] / floor_shared
+		print(
+			f"{k} worker(s), {messages} new customers on one channel: drained in {r['seconds']:.1f} s "
+			f"({r['per_second']:.1f} msg/s); floor shared by {k} process(es) {floor_shared:.1f} s, ratio {r['ratio_to_floor']:.2f} (goal <= 1.5); "
+			f"lost {r['lost']}, duplicates {r['duplicates']}, conversations on more than one ticket {r['split_conversations']}, "
+			f"failed events {r['failed_events']}, tickets {r['tickets']}; job process memory {r['rss_after_500_kb'] / 1024:.0f} MB after 500, "
+			f"{r['rss_end_kb'] / 1024:.0f} MB at the end"
+		)
+	if 1 in runs:
+		for k, r in runs.items():
+			if k != 1:
+				r["speedup"] = r["per_second"] / runs[1]["per_second"]
+				print(f"{k} workers vs 1: throughput x{r['speedup']:.2f} (goal >= 1.7 for 2)")
+	out["workers"] = runs
+	if burst_messages:
+		b = drain_with_workers(2, burst_messages, redeliveries=redeliveries, per_customer=5)
+		out["burst"] = b
+		print(
+			f"burst: {burst_messages} messages in conversations of 5 + {redeliveries} redeliveries on one channel, 2 workers: "
+			f"drained in {b['seconds']:.1f} s ({b['per_second']:.1f} msg/s); lost {b['lost']}, duplicates {b['duplicates']}, "
+			f"conversations on more than one ticket {b['split_conversations']}, failed events {b['failed_events']}, "
+			f"tickets {b['tickets']} (expected {burst_messages // 5})"
+		)
+	if memory_messages:
+		m = memory_in_process(memory_messages)
+		out["memory"] = m
+		print(
+			f"memory: one process draining {memory_messages} messages: {m['rss_after_first_kb'] / 1024:.0f} MB after 500, "
+			f"{m['rss_end_kb'] / 1024:.0f} MB at the end ({m['growth'] * 100:+.0f}%, goal within 20%); "
+			f"{m['ms_per_message']:.1f} ms per message, lost {m['lost']}, duplicates {m['duplicates']}"
 		)
 	return out

@@ -1,25 +1,32 @@
 """Social Inbound Event: every webhook delivery and poll page, stored raw before it is processed.
 
-Workers drain a channel's queued events in one job (deduplicated per channel) so a burst
-pays the job start-up cost once per batch, not once per message.
+Workers drain a channel's queued events in long jobs (deduplicated per channel and slot) so a
+burst pays the job start-up cost once per batch, not once per message; a deep backlog on one
+channel is drained by as many jobs at once as there are workers.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 import traceback
+from contextlib import contextmanager
 
 import frappe
 from frappe.utils import add_to_date, cint, now_datetime
 
+from social_support.core.rows import update_row
 from social_support.platforms import get_family
 from social_support.platforms.base import clean_text, redact_payload, redact_secrets
 
 from .pipeline import DUPLICATE, NEW, SKIPPED, UPDATED, Context, process_item
 
 QUEUED, PROCESSING, PROCESSED, FAILED, IGNORED = "Queued", "Processing", "Processed", "Failed", "Ignored"
-DRAIN_BATCH = 200
+DRAIN_QUEUE = "short"
+CLAIM_BATCH = 4  # events one drain claims at a time: small, so parallel drains share a burst evenly
+LOCK_WAIT_SECONDS = 60
+_SKIP_LOCKED = " skip locked"
 DRAIN_TIME_BUDGET = 1200  # seconds; then the job ends and the scheduler's sweep queues the rest
 MAX_ITEMS_PER_EVENT = 1000  # a delivery with more is cut; the rest would be a sign of abuse
 
@@ -61,50 +68,117 @@ def store_event(
 	return doc.name
 
 
-def drain_job_id(channel: str) -> str:
-	return f"social_support:drain:{channel}"
+def drain_job_id(channel: str, slot: int = 0) -> str:
+	return f"social_support:drain:{channel}" + (f":{slot}" if slot else "")
 
 
-def enqueue_drain(channel: str) -> None:
-	"""Queue (after commit) one job that processes every queued event of the channel."""
+def enqueue_drain(channel: str, slot: int = 0) -> None:
+	"""Queue (after commit) a job that processes queued events of the channel. Slot 0 is the one every
+	delivery asks for; it calls in the other slots when the backlog is deeper than one claim."""
 	frappe.enqueue(
 		"social_support.ingest.events.drain",
-		queue="short",
+		queue=DRAIN_QUEUE,
 		timeout=DRAIN_TIME_BUDGET + 300,
-		job_id=drain_job_id(channel),
+		job_id=drain_job_id(channel, slot),
 		deduplicate=True,
 		enqueue_after_commit=True,
 		channel=channel,
+		slot=slot,
 	)
 
 
-def drain(channel: str, limit: int | None = None) -> dict:
-	"""Process queued events of a channel, oldest first, until none are left (or ``limit``)."""
+def parallel_drains() -> int:
+	"""How many jobs may drain one channel at once: the setting, else one per worker on the queue."""
+	configured = cint(frappe.get_cached_doc("Social Support Settings").parallel_drains_per_channel)
+	if configured > 0:
+		return configured
+	try:
+		from frappe.utils.background_jobs import generate_qname, get_workers
+
+		queue = generate_qname(DRAIN_QUEUE)
+		return max(1, sum(1 for w in get_workers() if queue in w.queue_names()))
+	except Exception:
+		# no Redis (a console, a test): one drain is always right
+		return 1
+
+
+def fan_out(channel: str) -> int:
+	"""Call in the other slots when more events wait than one claim takes; returns the slots asked for."""
+	slots = parallel_drains()
+	if slots < 2:
+		return 0
+	backlog = frappe.db.sql(
+		"""select count(*) from (select name from `tabSocial Inbound Event`
+		where channel=%s and status=%s limit %s) t""",
+		(channel, QUEUED, CLAIM_BATCH * slots),
+	)[0][0]
+	wanted = min(slots - 1, max(backlog - 1, 0) // CLAIM_BATCH)
+	for slot in range(1, wanted + 1):
+		enqueue_drain(channel, slot)
+	frappe.db.commit()  # the enqueues run after commit
+	return wanted
+
+
+def drain(channel: str, limit: int | None = None, slot: int = 0) -> dict:
+	"""Process queued events of a channel, oldest first, until none are left (or ``limit``).
+
+	Several drains may run on one channel at once (one per slot): each claims a few events at a time
+	with ``SKIP LOCKED``, so no event is processed twice and no worker waits for another's claim; the
+	items of one customer are serialized by :func:`conversation_lock`."""
 	done = {"processed": 0, "failed": 0}
+	if slot == 0:
+		fan_out(channel)
 	started = time.monotonic()
 	while time.monotonic() - started < DRAIN_TIME_BUDGET:
-		names = frappe.get_all(
-			"Social Inbound Event",
-			filters={"channel": channel, "status": QUEUED},
-			order_by="creation asc",
-			limit=DRAIN_BATCH,
-			pluck="name",
-		)
+		names = claim_batch(channel, CLAIM_BATCH)
 		if not names:
 			break
-		for name in names:
-			status = process_event(name)
+		for i, name in enumerate(names):
+			if limit and done["processed"] + done["failed"] >= limit:
+				release(names[i:])
+				return done
+			status = process_claimed(name)
 			if status == PROCESSED:
 				done["processed"] += 1
 			elif status == FAILED:
 				done["failed"] += 1
-			if limit and done["processed"] + done["failed"] >= limit:
-				return done
 	return done
 
 
+def claim_batch(channel: str, size: int) -> list[str]:
+	"""Move up to ``size`` of the channel's oldest queued events to Processing, skipping rows another
+	drain is claiming at this moment; committed before they are processed."""
+	names = [
+		r[0]
+		for r in frappe.db.sql(
+			f"""select name from `tabSocial Inbound Event`
+			where channel=%s and status=%s order by creation limit %s for update{_SKIP_LOCKED}""",
+			(channel, QUEUED, size),
+		)
+	]
+	if names:
+		frappe.db.sql(
+			"""update `tabSocial Inbound Event` set status=%s, attempts=attempts+1, modified=%s
+			where name in %s""",
+			(PROCESSING, now_datetime(), tuple(names)),
+		)
+	frappe.db.commit()
+	return names
+
+
+def release(names: list[str]) -> None:
+	"""Give claimed but unprocessed events back to the queue (their attempt is not counted)."""
+	if names:
+		frappe.db.sql(
+			"""update `tabSocial Inbound Event` set status=%s, attempts=greatest(attempts-1, 0)
+			where name in %s and status=%s""",
+			(QUEUED, tuple(names), PROCESSING),
+		)
+		frappe.db.commit()
+
+
 def claim(name: str) -> bool:
-	"""Atomically move an event to Processing so no two workers process it at once."""
+	"""Atomically move one event to Processing so no two workers process it at once."""
 	frappe.db.sql(
 		"""update `tabSocial Inbound Event` set status=%s, attempts=attempts+1, modified=%s
 		where name=%s and status in (%s, %s)""",
@@ -116,56 +190,107 @@ def claim(name: str) -> bool:
 
 
 def process_event(name: str) -> str | None:
-	"""Process one event; every item in its own savepoint, so one bad item never blocks the rest."""
+	"""Claim and process one event (polls, retries); None when another worker has it."""
 	if not claim(name):
 		return None
-	event = frappe.db.get_value(
-		"Social Inbound Event",
-		name,
-		["name", "source", "platform", "channel", "stream", "payload", "attempts"],
+	return process_claimed(name)
+
+
+def process_claimed(name: str) -> str:
+	"""Process one claimed event. Every item is its own transaction, taken under the lock of its
+	customer's conversations, so one bad item never blocks the rest and two workers never open two
+	tickets for one conversation. The event's result is committed with its last item."""
+	rows = frappe.db.sql(
+		"""select name, source, platform, channel, stream, payload, attempts
+		from `tabSocial Inbound Event` where name=%s""",
+		(name,),
 		as_dict=True,
 	)
-	counts = {NEW: 0, DUPLICATE: 0, UPDATED: 0, SKIPPED: 0}
-	errors: list[str] = []
+	event = rows[0]
+	outcome = {"counts": {NEW: 0, DUPLICATE: 0, UPDATED: 0, SKIPPED: 0}, "errors": [], "total": 0}
+	finished = False
 	try:
-		items = parse_event(event)
+		items = parse_event(event)[:MAX_ITEMS_PER_EVENT]
+		outcome["total"] = len(items)
 		ctx = Context(
 			event.channel, event.platform, event.name, frappe.get_cached_doc("Social Support Settings")
 		)
-		for i, item in enumerate(items[:MAX_ITEMS_PER_EVENT]):
-			sp = f"social_item_{i}"
-			frappe.db.savepoint(sp)
-			try:
-				counts[process_item(ctx, item)] += 1
-			except Exception:
-				frappe.db.rollback(save_point=sp)
-				errors.append(f"item {item.external_id}:\n{traceback.format_exc()}")
-		total = len(items)
+		for i, item in enumerate(items):
+			last = i == len(items) - 1
+			with conversation_lock(event.channel, conversation_partner(item)):
+				# nothing is written yet; end the read snapshot taken before the lock was granted, so
+				# this item sees what the lock's previous holder committed (its ticket, its profile)
+				frappe.db.rollback()
+				try:
+					outcome["counts"][process_item(ctx, item)] += 1
+					if not last:
+						frappe.db.commit()
+				except Exception:
+					frappe.db.rollback()
+					outcome["errors"].append(f"item {item.external_id}:\n{traceback.format_exc()}")
+				if last:
+					status = _finish(event, outcome)
+					finished = True
 	except Exception:
 		frappe.db.rollback()
-		errors.append(traceback.format_exc())
-		total = 0
+		outcome["errors"].append(traceback.format_exc())
+	if not finished:
+		status = _finish(event, outcome)
+	return status
+
+
+def _finish(event, outcome: dict) -> str:
+	"""Write the event's result and commit (with the last item's work when there is one)."""
+	counts, errors = outcome["counts"], outcome["errors"]
 	status = FAILED if errors else PROCESSED
-	summary = ", ".join(f"{v} {k}" for k, v in counts.items() if v) or "no items"
 	values = {
 		"status": status,
 		"processed_on": now_datetime(),
-		"items_total": total,
+		"items_total": outcome["total"],
 		"items_new": counts[NEW],
-		"summary": summary,
+		"summary": ", ".join(f"{v} {k}" for k, v in counts.items() if v) or "no items",
 		"error": "\n\n".join(errors)[-60_000:] if errors else None,
 		"next_attempt_on": _next_attempt(event.attempts) if errors else None,
 	}
-	frappe.db.set_value("Social Inbound Event", name, values, update_modified=False)
+	update_row("Social Inbound Event", event.name, values)
 	frappe.db.commit()
 	return status
+
+
+def conversation_partner(item) -> str:
+	"""The customer whose conversations an item belongs to: every thread key ends with it."""
+	return (item.thread_key or "").rsplit(":", 1)[-1] or item.author.user_id or item.external_id
+
+
+@contextmanager
+def conversation_lock(channel: str, partner: str, timeout: int = LOCK_WAIT_SECONDS):
+	"""A database lock per (channel, customer), held until the item's transaction is committed: two
+	messages of one customer processed by two workers at once are applied one after the other, so one
+	conversation never opens two tickets and one customer never gets two profiles."""
+	key = "ss-conv-" + hashlib.sha1(f"{channel}\n{partner}".encode()).hexdigest()[:40]
+	if frappe.db.db_type == "postgres":
+		lock_id = int(key[8:24], 16) - 2**63
+		frappe.db.sql("select pg_advisory_lock(%s)", (lock_id,))
+		try:
+			yield
+		finally:
+			frappe.db.sql("select pg_advisory_unlock(%s)", (lock_id,))
+		return
+	got = frappe.db.sql("select get_lock(%s, %s)", (key, timeout))[0][0]
+	if got != 1:
+		raise frappe.QueryTimeoutError(f"conversation lock not free after {timeout} s")
+	try:
+		yield
+	finally:
+		frappe.db.sql("select release_lock(%s)", (key,))
 
 
 def parse_event(event) -> list:
 	if not event.channel:
 		return []
 	family = get_family(event.platform)
-	account_id = frappe.db.get_value("Social Channel", event.channel, "account_id")
+	account_id = frappe.db.sql("select account_id from `tabSocial Channel` where name=%s", (event.channel,))
+	account_id = account_id[0][0] if account_id else None
 	payload = json.loads(event.payload)
 	if event.source == "Poll":
 		return family.parse_poll(event.stream, payload, account_id)

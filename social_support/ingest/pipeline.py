@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import frappe
-from frappe.utils import cint, now_datetime
+from frappe.utils import cint, get_datetime, now_datetime
 
 from social_support.core.keys import message_key
+from social_support.core.rows import update_row
 from social_support.core.text import clean_text, subject_from, to_html, to_system_time
 from social_support.outbound.ack import maybe_acknowledge
 from social_support.platforms.base import (
@@ -48,13 +49,14 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 	# own hosts, names defused, text size-limited
 	item = clean_item(item)
 	key = message_key(ctx.channel, item.external_id)
-	existing = frappe.db.get_value(
-		"Social Message", {"message_key": key}, ["name", "text", "status", "communication"], as_dict=True
-	)
+	existing = _existing(key)
+	# edits and deletes commute with the message they change: parallel drains may see them first
 	if item.action == ACTION_DELETE:
-		return _mark_deleted(existing, item) if existing else SKIPPED
+		return _mark_deleted(existing, item) if existing else _tombstone(ctx, item, key)
 	if existing:
-		if item.action == ACTION_EDIT and item.text != (existing.text or ""):
+		if existing.status == "Deleted":
+			return DUPLICATE  # deleted before (or while) we first saw it: it stays deleted
+		if item.action == ACTION_EDIT and item.text != (existing.text or "") and _is_newer(item, existing):
 			return _apply_edit(existing, item)
 		return DUPLICATE
 
@@ -70,7 +72,9 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 			"platform": item.platform,
 			"direction": item.direction,
 			"kind": KIND_LABEL.get(item.kind, "Post"),
-			"status": "Received" if inbound else "Sent",
+			# an edit seen before its message (parallel drains) brings the edited text and its time
+			"status": "Edited" if item.action == ACTION_EDIT else ("Received" if inbound else "Sent"),
+			"edited_on": posted_on if item.action == ACTION_EDIT else None,
 			"external_id": item.external_id,
 			"message_key": key,
 			"posted_on": posted_on,
@@ -94,32 +98,42 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 		# a concurrent worker claimed the same platform message first
 		return DUPLICATE
 
+	values: dict = {}
 	if inbound:
-		ticket, comm = _route_inbound(ctx, item, msg, profile, thread_key, posted_on)
+		ticket, comm = _route_inbound(ctx, item, msg, profile, thread_key, posted_on, values)
 	else:
 		ticket, comm = _attach_outbound(ctx, item, msg, thread_key, posted_on)
 	if ticket:
-		frappe.db.set_value(
-			"Social Message",
-			msg.name,
-			{"reference_doctype": get_adapter().doctype, "reference_name": ticket, "communication": comm},
-			update_modified=False,
-		)
+		values.update(reference_doctype=get_adapter().doctype, reference_name=ticket, communication=comm)
+	update_row("Social Message", msg.name, values)
 	return NEW
+
+
+def _existing(key: str):
+	rows = frappe.db.sql(
+		"""select name, text, status, communication, edited_on from `tabSocial Message`
+		where message_key=%s""",
+		(key,),
+		as_dict=True,
+	)
+	return rows[0] if rows else None
 
 
 def resolve_thread(ctx: Context, item: InboundItem) -> str:
 	"""Keep a reply in its conversation even when the platform did not say which one (X webhooks)."""
 	if item.kind == KIND_DM or not item.parent_external_id:
 		return item.thread_key
-	parent = frappe.db.get_value(
-		"Social Message",
-		{"message_key": message_key(ctx.channel, item.parent_external_id)},
-		["external_id", "root_external_id", "author_id", "direction", "thread_key"],
+	if item.direction == INBOUND and item.parent_external_id == item.root_external_id:
+		return item.thread_key  # a customer's comment on the root: the platform named the conversation
+	rows = frappe.db.sql(
+		"""select external_id, root_external_id, author_id, direction, thread_key
+		from `tabSocial Message` where message_key=%s""",
+		(message_key(ctx.channel, item.parent_external_id),),
 		as_dict=True,
 	)
-	if not parent:
+	if not rows:
 		return item.thread_key
+	parent = rows[0]
 	root = parent.root_external_id or parent.external_id
 	if item.direction == INBOUND:
 		customer = item.author.user_id
@@ -138,16 +152,16 @@ def thread_root(thread_key: str) -> str | None:
 	return None
 
 
-def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
+def _route_inbound(ctx, item, msg, profile, thread_key, posted_on, values: dict):
+	"""The message's ticket (continued, reopened or new); the message's own fields go into ``values``."""
 	if item.kind == KIND_DM:
 		if rating_in_channel(ctx.channel, thread_key, item.text):
 			# a survey answered in the channel: recorded, no reopening, no new ticket
-			frappe.db.set_value(
-				"Social Message", msg.name, {"triage_action": "Survey Answer"}, update_modified=False
-			)
+			values["triage_action"] = "Survey Answer"
 			return None, None
 	contact = profile.contact if profile else None
-	customer = _customer_of(contact)
+	# a contact made for this very message has no customer yet
+	customer = None if profile and profile.get("new_contact") else _customer_of(contact)
 	channel = frappe.get_cached_doc("Social Channel", ctx.channel)
 	decision = triage.decide(
 		msg,
@@ -160,7 +174,7 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
 		handle=channel.account_handle,
 		settings=ctx.settings,
 	)
-	values = decision.fields
+	values.update(decision.fields)
 	adapter = get_adapter()
 	ref = adapter.latest_for_thread(ctx.channel, thread_key)
 	if decision.action == triage.SPAM:
@@ -175,14 +189,17 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
 		ticket = comm = None
 	else:
 		ticket, comm = open_ticket(ctx.channel, msg, profile, contact, customer, ctx.settings, decision, ref)
-	frappe.db.set_value("Social Message", msg.name, values, update_modified=False)
 	return ticket, comm
 
 
-def open_ticket(channel: str, msg, profile, contact, customer, settings, decision, ref=None):
-	"""The thread's closed ticket reopened (within the window) or a new one; then the message on it."""
+_LOOK_UP = object()
+
+
+def open_ticket(channel: str, msg, profile, contact, customer, settings, decision, ref=_LOOK_UP):
+	"""The thread's closed ticket reopened (within the window) or a new one; then the message on it.
+	``ref``: the thread's latest ticket when the caller has already looked it up (None: there is none)."""
 	adapter = get_adapter()
-	if ref is None:
+	if ref is _LOOK_UP:
 		ref = adapter.latest_for_thread(channel, msg.thread_key)
 	if ref and not ref.closed:
 		ticket = ref.name
@@ -194,14 +211,16 @@ def open_ticket(channel: str, msg, profile, contact, customer, settings, decisio
 	else:
 		rule = (decision.rule if decision else None) or {}
 		who = f"@{msg.author_handle}" if msg.author_handle else (msg.author_name or msg.author_id)
+		subject = subject_from(msg.text, frappe._("{0} message from {1}").format(msg.platform, who))
+		raised_by = raised_by_for(profile, contact, settings)
 		ticket = adapter.create(
 			NewTicket(
 				channel=channel,
 				platform=msg.platform,
 				thread_key=msg.thread_key,
-				subject=subject_from(msg.text, frappe._("{0} message from {1}").format(msg.platform, who)),
+				subject=subject,
 				description_html=to_html(msg.text) or frappe.utils.escape_html(frappe._("(attachment)")),
-				raised_by=raised_by_for(profile, contact, settings),
+				raised_by=raised_by,
 				contact=contact,
 				customer=customer,
 				profile=profile.name if profile else None,
@@ -216,29 +235,37 @@ def open_ticket(channel: str, msg, profile, contact, customer, settings, decisio
 				analysis=decision.analysis if decision else None,
 			)
 		)
-		comm = _add_inbound(adapter, ticket, msg, profile, contact, settings)
-		# the acknowledgement answers this message: it must already belong to the ticket
-		frappe.db.set_value(
-			"Social Message",
-			msg.name,
-			{"reference_doctype": adapter.doctype, "reference_name": ticket},
-			update_modified=False,
+		# a new ticket already carries the message's time as its last inbound
+		comm = _add_inbound(
+			adapter, ticket, msg, profile, contact, settings, sender=raised_by, subject=subject, new=True
 		)
-		maybe_acknowledge(ticket, channel)
+		if cint(frappe.get_cached_value("Social Channel", channel, "auto_acknowledge")):
+			# the acknowledgement answers this message: it must already belong to the ticket
+			frappe.db.set_value(
+				"Social Message",
+				msg.name,
+				{"reference_doctype": adapter.doctype, "reference_name": ticket},
+				update_modified=False,
+			)
+			maybe_acknowledge(ticket, channel)
 		return ticket, comm
 	return ticket, _add_inbound(adapter, ticket, msg, profile, contact, settings)
 
 
-def _add_inbound(adapter, ticket, msg, profile, contact, settings) -> str:
+def _add_inbound(
+	adapter, ticket, msg, profile, contact, settings, sender=None, subject=None, new=False
+) -> str:
 	comm = adapter.add_message(
 		ticket,
 		html=to_html(msg.text) or frappe.utils.escape_html(frappe._("(attachment)")),
-		sender=raised_by_for(profile, contact, settings),
+		sender=sender or raised_by_for(profile, contact, settings),
 		sender_name=msg.author_name or msg.author_handle,
 		sent_on=msg.posted_on,
 		inbound=True,
+		subject=subject,
 	)
-	adapter.touch_inbound(ticket, msg.posted_on)
+	if not new:
+		adapter.touch_inbound(ticket, msg.posted_on)
 	return comm
 
 
@@ -270,12 +297,44 @@ def _customer_of(contact: str | None) -> str | None:
 	)
 
 
+def _is_newer(item: InboundItem, existing) -> bool:
+	"""An edit applies unless a later edit (by the platform's clock) is already applied."""
+	return not existing.edited_on or to_system_time(item.created_at) >= get_datetime(existing.edited_on)
+
+
+def _tombstone(ctx: Context, item: InboundItem, key: str) -> str:
+	"""A delete seen before its message: recorded, so the message arriving later stays deleted."""
+	row = frappe.get_doc(
+		{
+			"doctype": "Social Message",
+			"channel": ctx.channel,
+			"platform": item.platform,
+			"direction": item.direction,
+			"kind": KIND_LABEL.get(item.kind, "Post"),
+			"status": "Deleted",
+			"external_id": item.external_id,
+			"message_key": key,
+			"author_id": item.author.user_id,
+			"thread_key": item.thread_key,
+			"deleted_on": now_datetime(),
+			"inbound_event": ctx.event,
+		}
+	)
+	row.flags.ignore_permissions = True
+	try:
+		row.db_insert()
+	except frappe.DuplicateEntryError:
+		return DUPLICATE
+	return SKIPPED
+
+
 def _apply_edit(existing, item: InboundItem) -> str:
 	text = clean_text(item.text)
 	frappe.db.set_value(
 		"Social Message",
 		existing.name,
-		{"text": text, "status": "Edited", "edited_on": now_datetime()},
+		# edited_on is the platform's time of the edit: a late, older edit never overwrites a newer one
+		{"text": text, "status": "Edited", "edited_on": to_system_time(item.created_at)},
 		update_modified=False,
 	)
 	if existing.communication:

@@ -9,6 +9,7 @@ from frappe.model.naming import append_number_if_name_exists
 from frappe.utils import cint, now_datetime
 
 from social_support.core.addresses import placeholder_email
+from social_support.core.rows import update_row
 from social_support.core.text import clean_text
 from social_support.platforms.base import Author, InvalidItem, clean_author, profile_link, valid_user_id
 
@@ -31,12 +32,13 @@ def ensure_profile(platform: str, author: Author, settings):
 	"""The author's profile, created (with a Contact, by setting) on first sight, refreshed after."""
 	name = profile_name(platform, author.user_id)
 	author = clean_author(platform, author)
-	row = frappe.db.get_value(
-		"Social Profile",
-		name,
-		["name", "contact", "handle", "display_name", "avatar_url", "follower_count"],
+	rows = frappe.db.sql(
+		"""select name, contact, handle, display_name, avatar_url, follower_count
+		from `tabSocial Profile` where name=%s""",
+		(name,),
 		as_dict=True,
 	)
+	row = rows[0] if rows else None
 	if row:
 		changes = {"last_seen_on": now_datetime()}
 		for field, value in (
@@ -47,7 +49,7 @@ def ensure_profile(platform: str, author: Author, settings):
 		):
 			if value not in (None, "") and row.get(field) != value:
 				changes[field] = value
-		frappe.db.set_value("Social Profile", name, changes, update_modified=False)
+		update_row("Social Profile", name, changes)
 		if not row.contact and cint(settings.create_contacts):
 			row.contact = _create_contact(platform, author)
 			frappe.db.set_value("Social Profile", name, "contact", row.contact, update_modified=False)
@@ -71,14 +73,23 @@ def ensure_profile(platform: str, author: Author, settings):
 			"last_seen_on": now_datetime(),
 		}
 	)
-	doc.flags.ignore_permissions = True
+	# written directly: a new profile has nothing for its controller to check (no policy change, and
+	# its contact, made just now or none, has no customer yet); saves are validated as usual
+	doc.name = name
+	doc.customer = None
 	try:
-		doc.insert()
+		doc.db_insert()
 	except frappe.DuplicateEntryError:
 		# another worker created it between our read and insert (two channels, same person)
 		frappe.db.rollback(save_point="social_profile")
-		return frappe.db.get_value("Social Profile", name, ["name", "contact"], as_dict=True)
-	return frappe._dict(name=doc.name, contact=contact)
+		# a locking read: the winner's row, committed after this transaction's snapshot was taken
+		return frappe.db.sql(
+			"select name, contact from `tabSocial Profile` where name=%s lock in share mode",
+			(name,),
+			as_dict=True,
+		)[0]
+	# a contact made just now has no email address and no customer: nobody needs to look them up
+	return frappe._dict(name=doc.name, contact=contact, new_contact=bool(contact))
 
 
 def profile_url(platform: str, author: Author) -> str | None:
@@ -92,18 +103,29 @@ def _create_contact(platform: str, author: Author) -> str:
 	fallback = f"{platform} user {author.user_id}"
 	label = clean_text(author.name, single_line=True) or (f"@{author.handle}" if author.handle else fallback)
 	first, _, last = label.partition(" ")
-	contact = frappe.get_doc(
-		{
-			"doctype": "Contact",
-			"first_name": first or label,
-			"last_name": last or None,
-			"status": "Open",
-		}
-	)
-	contact.flags.ignore_permissions = True
-	contact.flags.ignore_mandatory = True
-	contact.insert(set_name=contact_name(label, fallback))
-	return contact.name
+
+	def insert(name: str) -> str:
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": first or label,
+				"last_name": last or None,
+				"status": "Open",
+			}
+		)
+		contact.flags.ignore_permissions = True
+		contact.flags.ignore_mandatory = True
+		contact.insert(set_name=name)
+		return contact.name
+
+	frappe.db.savepoint("social_contact")
+	try:
+		return insert(contact_name(label, fallback))
+	except frappe.DuplicateEntryError:
+		# two customers with the same name, first seen by two workers at once: both numbered the same
+		# free name; the later one is named after its platform id, which only this customer has
+		frappe.db.rollback(save_point="social_contact")
+		return insert(contact_name(f"{label[:60]} ({fallback})", fallback))
 
 
 def contact_name(label: str, fallback: str) -> str:
@@ -117,9 +139,9 @@ def contact_name(label: str, fallback: str) -> str:
 
 def raised_by_for(profile, contact: str | None, settings) -> str:
 	"""The contact's real email if it has one, else a reserved address that is never mailed."""
-	if contact:
-		email = frappe.db.get_value("Contact", contact, "email_id")
-		if email:
-			return email
+	if contact and not (profile and profile.get("new_contact")):
+		email = frappe.db.sql("select email_id from `tabContact` where name=%s", (contact,))
+		if email and email[0][0]:
+			return email[0][0]
 	name = profile.name if profile else "unknown"
 	return placeholder_email(name, settings.placeholder_email_domain)

@@ -8,6 +8,7 @@ by default (Social Support Settings).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import frappe
@@ -67,10 +68,27 @@ class Decision:
 		}
 
 
+RULES_TTL_SECONDS = 10
+_rules_cache: dict[str, tuple[float, list[dict]]] = {}
+
+
 def enabled_rules() -> list[dict]:
-	return frappe.get_all(
+	"""The enabled rules in order; read once per process every few seconds (a burst asks for them per
+	message), and at once after a rule changes in this process (``clear_rules_cache``)."""
+	site = frappe.local.site
+	cached = _rules_cache.get(site)
+	now = time.monotonic()
+	if cached and now - cached[0] < RULES_TTL_SECONDS:
+		return cached[1]
+	rules = frappe.get_all(
 		"Social Triage Rule", filters={"enabled": 1}, fields=RULE_FIELDS, order_by="sequence asc, name asc"
 	)
+	_rules_cache[site] = (now, rules)
+	return rules
+
+
+def clear_rules_cache(*args, **kwargs) -> None:
+	_rules_cache.pop(getattr(frappe.local, "site", None), None)
 
 
 def is_untargeted(msg, stream: str | None, handle: str | None) -> bool:
