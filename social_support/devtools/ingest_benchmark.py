@@ -63,7 +63,7 @@ def _comment_payload(page: str, author: str, text: str, post: str | None = None)
 		"comment_id": f"{post}_{uuid.uuid4().int % 10**12}",
 		"post_id": post,
 		"parent_id": post,
-		"from": {"id": author, "name": f"Bench User {author[-4:]}"},
+		"from": {"id": author, "name": f"Bench User {author}"},
 		"message": text,
 		"created_time": now,
 	}
@@ -81,6 +81,7 @@ def _sign(body: bytes) -> str:
 
 def _load(url: str, make_request, total: int, concurrency: int) -> dict:
 	"""Fire ``total`` requests from ``concurrency`` threads (keep-alive sessions); latency in ms."""
+	site = frappe.local.site
 	latencies: list[float] = []
 	statuses: dict[int, int] = {}
 	lock = threading.Lock()
@@ -92,6 +93,7 @@ def _load(url: str, make_request, total: int, concurrency: int) -> dict:
 		for _ in range(per_thread):
 			method, kwargs = make_request()
 			t0 = time.perf_counter()
+			kwargs.setdefault("headers", {})["Host"] = site
 			r = s.request(method, url, timeout=30, **kwargs)
 			local.append((time.perf_counter() - t0) * 1000)
 			codes[r.status_code] = codes.get(r.status_code, 0) + 1
@@ -118,7 +120,7 @@ def _load(url: str, make_request, total: int, concurrency: int) -> dict:
 
 def latency(site_url: str, total: int = 2000, concurrency: int = 8) -> dict:
 	page = "9" + str(uuid.uuid4().int % 10**10)
-	_channel("Bench Latency", page)
+	_channel(f"Bench Latency {page}", page)
 	ping = _load(f"{site_url}/api/method/ping", lambda: ("GET", {}), total, concurrency)
 
 	def webhook():
@@ -299,6 +301,29 @@ def floor_ms(n: int = 300) -> float:
 	return (time.perf_counter() - t0) * 1000 / n
 
 
+def floor_and_pipeline(n: int = 300, rounds: int = 5) -> dict:
+	"""The floor and the whole pipeline (a new customer each time) in the same process, interleaved in
+	``rounds`` so that the machine's drift during the run falls on both alike; ms per message."""
+	from social_support.ingest.events import drain
+
+	page = "8" + str(uuid.uuid4().int % 10**10)
+	channel = _channel(f"Bench Processing {page}", page)
+	_queue_events(channel, page, n)
+	drain(channel, limit=5)  # imports and caches warm, as in a worker that has been running
+	per_round = max((n - 5) // rounds, 1)
+	floor_s = pipeline_s = 0.0
+	done = 0
+	for _ in range(rounds):
+		floor_s += floor_ms(per_round) * per_round / 1000
+		t0 = time.perf_counter()
+		result = drain(channel, limit=per_round)
+		pipeline_s += time.perf_counter() - t0
+		done += result["processed"]
+	floor = floor_s * 1000 / (per_round * rounds)
+	pipeline = pipeline_s * 1000 / done
+	return {"n": done, "floor_ms": floor, "pipeline_ms": pipeline, "ratio": pipeline / floor}
+
+
 def _queue_events(channel: str, page: str, n: int, redeliveries: int = 0, per_customer: int = 1) -> int:
 	"""``n`` comments of new customers on new posts (``per_customer`` of them on one post by one
 	customer: a conversation), plus the first ``redeliveries`` stored a second time."""
@@ -384,6 +409,86 @@ class Workers:
 				p.wait(timeout=30)
 			except Exception:
 				p.kill()
+
+
+class Server:
+	"""Frappe's web application under gunicorn with ``k`` workers on a free loopback port."""
+
+	def __init__(self, k: int = 2):
+		import os
+		import socket
+		import subprocess
+		import sys
+
+		with socket.socket() as sock:
+			sock.bind(("127.0.0.1", 0))
+			port = sock.getsockname()[1]
+		self.url = f"http://127.0.0.1:{port}"
+		self.proc = subprocess.Popen(
+			[
+				sys.executable,
+				"-m",
+				"gunicorn",
+				"-b",
+				f"127.0.0.1:{port}",
+				"-w",
+				str(k),
+				"-t",
+				"120",
+				"--preload",
+				"frappe.app:application",
+			],
+			cwd=frappe.utils.get_bench_path() + "/sites",
+			env=os.environ.copy(),
+			stdout=subprocess.DEVNULL,
+			stderr=subprocess.DEVNULL,
+		)
+		deadline = time.monotonic() + 90
+		while True:
+			try:
+				if requests.get(
+					f"{self.url}/api/method/ping", headers={"Host": frappe.local.site}, timeout=5
+				).ok:
+					break
+			except requests.RequestException:
+				pass
+			if time.monotonic() > deadline:
+				self.stop()
+				raise RuntimeError("web server did not start")
+			time.sleep(0.3)
+
+	def stop(self):
+		self.proc.terminate()
+		try:
+			self.proc.wait(timeout=30)
+		except Exception:
+			self.proc.kill()
+
+
+def latency_while_busy(
+	total: int = 1000, backlog: int = 1500, web_workers: int = 2, workers: int = 2
+) -> dict:
+	"""Webhook acknowledgement next to ``/api/method/ping`` at 8 connections, both measured while
+	``workers`` real workers drain a backlog of ``backlog`` messages on one channel."""
+	from social_support.ingest.events import enqueue_drain
+
+	page = "5" + str(uuid.uuid4().int % 10**10)
+	channel = _channel(f"Bench Busy {page}", page)
+	_queue_events(channel, page, backlog)
+	server = Server(web_workers)
+	pool = Workers(workers)
+	try:
+		enqueue_drain(channel)
+		frappe.db.commit()
+		while _pending(channel) >= backlog:
+			time.sleep(0.1)
+		lat = latency(server.url, total)
+		still_busy = _pending(channel)
+	finally:
+		pool.stop()
+		server.stop()
+	lat["backlog_left"] = still_busy
+	return lat
 
 
 def _pending(channel: str) -> int:
@@ -483,11 +588,11 @@ def memory_in_process(n: int = 10000, first: int = 500) -> dict:
 def one_channel(
 	messages: int = 1000,
 	workers: str = "1,2",
-	floor_messages: int = 300,
 	pipeline_messages: int = 300,
 	burst_messages: int = 0,
 	redeliveries: int = 500,
 	memory_messages: int = 0,
+	latency_requests: int = 1000,
 ) -> dict:
 	"""The busy-account benchmark: everything on one channel, every figure next to the floor of the same run.
 
@@ -495,18 +600,14 @@ def one_channel(
 	    --kwargs "{'messages': 1000, 'workers': '1,2', 'burst_messages': 10000, 'memory_messages': 10000}"
 	"""
 	out: dict = {}
-	floor = floor_ms(floor_messages)
-	out["floor_ms"] = floor
+	proc = floor_and_pipeline(pipeline_messages)
+	out["pipeline"] = proc
+	floor = proc["floor_ms"]
 	print(
-		f"floor: bare Issue + received Communication, one process: {floor:.1f} ms per message ({floor_messages})"
+		f"floor (bare Issue + received Communication, one process): {floor:.1f} ms per message | whole pipeline, "
+		"a new customer each (message, profile, contact, analysis, triage, ticket, communication): "
+		f"{proc['pipeline_ms']:.1f} ms | ratio {proc['ratio']:.2f} (goal <= 1.5; {proc['n']} of each, interleaved)"
 	)
-	if pipeline_messages:
-		proc = processing(pipeline_messages, floor=floor)
-		out["pipeline"] = proc
-		print(
-			"pipeline, one process, new customer each (profile, contact, ticket, communication, analysis, triage, message): "
-			f"{proc['pipeline_ms']:.1f} ms per message, ratio to floor {proc['ratio']:.2f} (goal <= 1.5)"
-		)
 	runs = {}
 	for k in [int(w) for w in str(workers).split(",") if w.strip()]:
 		r = drain_with_workers(k, messages)
@@ -527,6 +628,14 @@ def one_channel(
 				r["speedup"] = r["per_second"] / runs[1]["per_second"]
 				print(f"{k} workers vs 1: throughput x{r['speedup']:.2f} (goal >= 1.7 for 2)")
 	out["workers"] = runs
+	if latency_requests:
+		lat = latency_while_busy(latency_requests)
+		out["latency"] = lat
+		print(
+			f"ack latency at 8 connections while 2 workers drain ({lat['backlog_left']} events still queued at the end): "
+			f"ping p50 {lat['ping']['p50']:.1f} ms p99 {lat['ping']['p99']:.1f} ms | webhook p50 {lat['webhook']['p50']:.1f} ms "
+			f"p99 {lat['webhook']['p99']:.1f} ms ({lat['webhook']['statuses']}) | p99 ratio {lat['p99_ratio']:.2f} (goal <= 2)"
+		)
 	if burst_messages:
 		b = drain_with_workers(2, burst_messages, redeliveries=redeliveries, per_customer=5)
 		out["burst"] = b

@@ -118,23 +118,24 @@ def _create_contact(platform: str, author: Author) -> str:
 		contact.insert(set_name=name)
 		return contact.name
 
+	# the readable name when it is free (the primary key decides, no lookup first); a name already
+	# taken (a namesake, or one being created by another worker at this moment) gets the customer's
+	# platform id, which only this customer has
 	frappe.db.savepoint("social_contact")
 	try:
-		return insert(contact_name(label, fallback))
+		return insert(contact_name(label, fallback, numbered=False))
 	except frappe.DuplicateEntryError:
-		# two customers with the same name, first seen by two workers at once: both numbered the same
-		# free name; the later one is named after its platform id, which only this customer has
 		frappe.db.rollback(save_point="social_contact")
 		return insert(contact_name(f"{label[:60]} ({fallback})", fallback))
 
 
-def contact_name(label: str, fallback: str) -> str:
+def contact_name(label: str, fallback: str, numbered: bool = True) -> str:
 	"""A document name for a Contact made from outside text: Frappe's forbidden characters out,
-	a readable fallback when nothing readable is left, numbered when taken."""
+	a readable fallback when nothing readable is left, numbered when taken (``numbered``)."""
 	name = " ".join(_NAME_UNSAFE.sub(" ", label or "").split())[:CONTACT_NAME_LENGTH].strip(" -_.,;:")
 	if not re.search(r"\w", name) or name.lower().startswith("new contact") or name == "Contact":
 		name = fallback
-	return append_number_if_name_exists("Contact", name)
+	return append_number_if_name_exists("Contact", name) if numbered else name
 
 
 def raised_by_for(profile, contact: str | None, settings) -> str:
