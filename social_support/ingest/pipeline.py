@@ -58,6 +58,8 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 			return DUPLICATE  # deleted before (or while) we first saw it: it stays deleted
 		if item.action == ACTION_EDIT and item.text != (existing.text or "") and _is_newer(item, existing):
 			return _apply_edit(existing, item)
+		if existing.direction == INBOUND and existing.reference_name and not existing.communication:
+			return _complete(ctx, existing)
 		return DUPLICATE
 
 	thread_key = resolve_thread(ctx, item)
@@ -111,8 +113,8 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 
 def _existing(key: str):
 	rows = frappe.db.sql(
-		"""select name, text, status, communication, edited_on from `tabSocial Message`
-		where message_key=%s""",
+		"""select name, text, status, direction, reference_name, communication, edited_on
+		from `tabSocial Message` where message_key=%s""",
 		(key,),
 		as_dict=True,
 	)
@@ -188,16 +190,56 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on, values: dict)
 		values["inbox_status"] = triage.NEEDS_DECISION
 		ticket = comm = None
 	else:
-		ticket, comm = open_ticket(ctx.channel, msg, profile, contact, customer, ctx.settings, decision, ref)
+
+		def commit_ticket(ticket: str) -> None:
+			# a new ticket's number comes from a naming series row that stays locked until commit: the
+			# ticket and the message's link to it are committed before the slower rest, so parallel
+			# drains do not wait in line for the series (a crash before the rest is completed on retry)
+			update_row(
+				"Social Message",
+				msg.name,
+				{**values, "reference_doctype": adapter.doctype, "reference_name": ticket},
+			)
+			frappe.db.commit()
+
+		ticket, comm = open_ticket(
+			ctx.channel,
+			msg,
+			profile,
+			contact,
+			customer,
+			ctx.settings,
+			decision,
+			ref,
+			on_created=commit_ticket,
+		)
 	return ticket, comm
+
+
+def _complete(ctx: Context, existing) -> str:
+	"""A message whose new ticket was committed without its communication (the worker stopped in
+	between): the communication is added now, when the event is processed again."""
+	msg = frappe.get_doc("Social Message", existing.name)
+	profile = (
+		frappe.db.get_value("Social Profile", msg.social_profile, ["name", "contact"], as_dict=True)
+		if msg.social_profile
+		else None
+	)
+	contact = profile.contact if profile else None
+	comm = _add_inbound(get_adapter(), msg.reference_name, msg, profile, contact, ctx.settings)
+	update_row("Social Message", msg.name, {"communication": comm})
+	return UPDATED
 
 
 _LOOK_UP = object()
 
 
-def open_ticket(channel: str, msg, profile, contact, customer, settings, decision, ref=_LOOK_UP):
+def open_ticket(
+	channel: str, msg, profile, contact, customer, settings, decision, ref=_LOOK_UP, on_created=None
+):
 	"""The thread's closed ticket reopened (within the window) or a new one; then the message on it.
-	``ref``: the thread's latest ticket when the caller has already looked it up (None: there is none)."""
+	``ref``: the thread's latest ticket when the caller has already looked it up (None: there is none).
+	``on_created(ticket)``: called when a new ticket exists, before the message is added to it."""
 	adapter = get_adapter()
 	if ref is _LOOK_UP:
 		ref = adapter.latest_for_thread(channel, msg.thread_key)
@@ -235,6 +277,8 @@ def open_ticket(channel: str, msg, profile, contact, customer, settings, decisio
 				analysis=decision.analysis if decision else None,
 			)
 		)
+		if on_created:
+			on_created(ticket)
 		# a new ticket already carries the message's time as its last inbound
 		comm = _add_inbound(
 			adapter, ticket, msg, profile, contact, settings, sender=raised_by, subject=subject, new=True

@@ -217,3 +217,32 @@ class TestBurst(SocialTestCase):
 	def _reset_slots(self):
 		frappe.db.set_single_value("Social Support Settings", "parallel_drains_per_channel", 0)
 		frappe.db.commit()
+
+	def test_a_ticket_committed_without_its_message_is_completed_on_retry(self):
+		# the new ticket is committed before its communication (so parallel drains do not queue on the
+		# ticket number); a worker that stops in between leaves the message linked without it
+		from unittest.mock import patch
+
+		from social_support.tickets.erpnext_issue import IssueAdapter
+
+		post, who, cid = uid(), uid(), uid()
+		name = _store(self.fb.name, comment(self.page, post, who, "the app crashes at checkout", cid=cid))
+		frappe.db.commit()
+		with patch.object(IssueAdapter, "add_message", side_effect=RuntimeError("worker stopped")):
+			self.assertEqual(events.process_event(name), events.FAILED)
+		ticket = frappe.db.get_value("Issue", {"social_thread_key": public_thread_key(post, who)}, "name")
+		self.assertTrue(ticket)
+		msg = frappe.db.get_value(
+			"Social Message", {"external_id": cid}, ["reference_name", "communication"], as_dict=True
+		)
+		self.assertEqual((msg.reference_name, msg.communication), (ticket, None))
+
+		self.assertEqual(events.process_event(name), events.PROCESSED)
+		msg = frappe.db.get_value(
+			"Social Message", {"external_id": cid}, ["reference_name", "communication"], as_dict=True
+		)
+		self.assertEqual(msg.reference_name, ticket)
+		content = frappe.db.get_value("Communication", msg.communication, ["content", "reference_name"])
+		self.assertIn("the app crashes at checkout", content[0])
+		self.assertEqual(content[1], ticket)
+		self.assertEqual(frappe.db.count("Issue", {"social_thread_key": public_thread_key(post, who)}), 1)
