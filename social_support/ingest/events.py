@@ -26,6 +26,7 @@ QUEUED, PROCESSING, PROCESSED, FAILED, IGNORED = "Queued", "Processing", "Proces
 DRAIN_QUEUE = "short"
 CLAIM_BATCH = 4  # events one drain claims at a time: small, so parallel drains share a burst evenly
 LOCK_WAIT_SECONDS = 60
+DRAIN_WANTED_SECONDS = 300  # a wanted-drain mark outlives a lost job by this much at most (then the sweep)
 _SKIP_LOCKED = " skip locked"
 DRAIN_TIME_BUDGET = 1200  # seconds; then the job ends and the scheduler's sweep queues the rest
 MAX_ITEMS_PER_EVENT = 1000  # a delivery with more is cut; the rest would be a sign of abuse
@@ -72,18 +73,44 @@ def drain_job_id(channel: str, slot: int = 0) -> str:
 	return f"social_support:drain:{channel}" + (f":{slot}" if slot else "")
 
 
-def enqueue_drain(channel: str, slot: int = 0) -> None:
-	"""Queue (after commit) a job that processes queued events of the channel. Slot 0 is the one every
-	delivery asks for; it calls in the other slots when the backlog is deeper than one claim."""
-	frappe.enqueue(
+def enqueue_drain(channel: str, slot: int = 0, force: bool = False) -> None:
+	"""Ask (after commit) for a job that processes the channel's queued events.
+
+	Slot 0 is what every delivery asks for. It costs one Redis ``SET NX`` when a drain is already
+	wanted: the key stays set while a drain is working and is removed by a drain right before its
+	last, empty claim, so an event committed before the key was seen is always claimed by that drain,
+	and one committed later finds the key gone and queues a new drain (nothing waits for the sweep).
+	Slots 1.. are called in by slot 0 for a deep backlog (one job id per slot, deduplicated).
+	``force``: queue a drain even when one is wanted (the scheduler's sweep)."""
+	if slot:
+		frappe.enqueue(
+			"social_support.ingest.events.drain",
+			queue=DRAIN_QUEUE,
+			timeout=DRAIN_TIME_BUDGET + 300,
+			job_id=drain_job_id(channel, slot),
+			deduplicate=True,
+			enqueue_after_commit=True,
+			channel=channel,
+			slot=slot,
+		)
+		return
+	frappe.db.after_commit.add(lambda: _request_drain(channel, force))
+
+
+def _wanted_key(channel: str) -> str:
+	return frappe.cache.make_key(f"social_support:drain-wanted:{channel}")
+
+
+def _request_drain(channel: str, force: bool = False):
+	"""The queued job, or None when a drain is already wanted."""
+	if not frappe.cache.set(_wanted_key(channel), "1", ex=DRAIN_WANTED_SECONDS, nx=True) and not force:
+		return None  # a drain is queued or working and will claim again before it stops
+	return frappe.enqueue(
 		"social_support.ingest.events.drain",
 		queue=DRAIN_QUEUE,
 		timeout=DRAIN_TIME_BUDGET + 300,
-		job_id=drain_job_id(channel, slot),
-		deduplicate=True,
-		enqueue_after_commit=True,
 		channel=channel,
-		slot=slot,
+		slot=0,
 	)
 
 
@@ -129,10 +156,18 @@ def drain(channel: str, limit: int | None = None, slot: int = 0) -> dict:
 	if slot == 0:
 		fan_out(channel)
 	started = time.monotonic()
-	while time.monotonic() - started < DRAIN_TIME_BUDGET:
+	while True:
+		if time.monotonic() - started > DRAIN_TIME_BUDGET:
+			_request_drain(channel, force=True)  # the rest in a fresh job
+			break
 		names = claim_batch(channel, CLAIM_BATCH)
 		if not names:
-			break
+			# about to stop: whoever commits an event from now on queues a new drain; one committed
+			# before this line is seen by the last claim below
+			frappe.cache.delete(_wanted_key(channel))
+			names = claim_batch(channel, CLAIM_BATCH)
+			if not names:
+				break
 		for i, name in enumerate(names):
 			if limit and done["processed"] + done["failed"] >= limit:
 				release(names[i:])
@@ -343,7 +378,7 @@ def requeue_stale() -> None:
 		pluck="channel",
 		distinct=True,
 	):
-		enqueue_drain(channel)
+		enqueue_drain(channel, force=True)
 	# a worker killed mid-event leaves it Processing; give it back after 15 minutes
 	stuck = frappe.get_all(
 		"Social Inbound Event",

@@ -246,3 +246,26 @@ class TestBurst(SocialTestCase):
 		self.assertIn("the app crashes at checkout", content[0])
 		self.assertEqual(content[1], ticket)
 		self.assertEqual(frappe.db.count("Issue", {"social_thread_key": public_thread_key(post, who)}), 1)
+
+	def test_a_delivery_queues_a_drain_unless_one_will_still_claim(self):
+		channel = make_channel("Facebook", uid()).name
+		key = events._wanted_key(channel)
+		frappe.cache.delete(key)
+		job = events._request_drain(channel)
+		self.assertIsNotNone(job)  # nothing wanted yet: a drain is queued
+		self.addCleanup(job.delete)
+		# while that drain is wanted (queued, or working), more deliveries cost one SET NX and queue nothing
+		self.assertIsNone(events._request_drain(channel))
+		self.assertIsNone(events._request_drain(channel))
+		# a drain that finds nothing more clears the mark before its last claim: the next delivery,
+		# committed after that claim, queues a new drain instead of waiting for the sweep
+		events.drain(channel)
+		self.assertFalse(frappe.cache.exists(key))
+		again = events._request_drain(channel)
+		self.assertIsNotNone(again)
+		self.addCleanup(again.delete)
+		# the sweep queues one even when a drain is wanted (a lost job)
+		forced = events._request_drain(channel, force=True)
+		self.assertIsNotNone(forced)
+		self.addCleanup(forced.delete)
+		frappe.cache.delete(key)
