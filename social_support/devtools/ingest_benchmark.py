@@ -600,14 +600,19 @@ def one_channel(
 	    --kwargs "{'messages': 1000, 'workers': '1,2', 'burst_messages': 10000, 'memory_messages': 10000}"
 	"""
 	out: dict = {}
-	proc = floor_and_pipeline(pipeline_messages)
-	out["pipeline"] = proc
-	floor = proc["floor_ms"]
-	print(
-		f"floor (bare Issue + received Communication, one process): {floor:.1f} ms per message | whole pipeline, "
-		"a new customer each (message, profile, contact, analysis, triage, ticket, communication): "
-		f"{proc['pipeline_ms']:.1f} ms | ratio {proc['ratio']:.2f} (goal <= 1.5; {proc['n']} of each, interleaved)"
-	)
+	floor = None
+	if pipeline_messages:
+		proc = floor_and_pipeline(pipeline_messages)
+		out["pipeline"] = proc
+		floor = proc["floor_ms"]
+		print(
+			f"floor (bare Issue + received Communication, one process): {floor:.1f} ms per message | whole pipeline, "
+			"a new customer each (message, profile, contact, analysis, triage, ticket, communication): "
+			f"{proc['pipeline_ms']:.1f} ms | ratio {proc['ratio']:.2f} (goal <= 1.5; {proc['n']} of each, interleaved)"
+		)
+	elif str(workers).strip():
+		floor = floor_ms(300)
+		print(f"floor (bare Issue + received Communication, one process): {floor:.1f} ms per message")
 	runs = {}
 	for k in [int(w) for w in str(workers).split(",") if w.strip()]:
 		r = drain_with_workers(k, messages)
