@@ -1,4 +1,5 @@
-"""Polling: one job per channel walks its streams, stores each page raw, processes it, then moves the cursor."""
+"""Polling: one job per channel walks its streams, stores each page raw with the cursor past it, then
+drains the pages (with the other workers when there are many)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from social_support.core import channels as ch
 from social_support.platforms import make_client
 from social_support.platforms.base import PlatformError, RateLimited
 
-from .events import PROCESSED, process_event, store_event
+from .events import FAILED, drain, store_event
 
 
 def poll_job_id(channel: str) -> str:
@@ -66,21 +67,30 @@ def set_cursor(channel: str, stream: str, cursor: str | None, items: int) -> Non
 
 
 def poll_channel(channel: str, client=None) -> dict:
-	"""Poll every stream of a channel once. Returns counts per stream (also for the UI)."""
+	"""Poll every stream of a channel once, then process what came. Returns counts per stream (also
+	for the UI). Each page is stored raw and committed before the cursor moves past it; the pages
+	are processed by the channel's drain (this job's, joined by the other workers' when there are
+	many pages), so a large poll uses every worker like a burst of webhooks does."""
 	doc = frappe.get_doc("Social Channel", channel)
 	result = {"channel": channel, "streams": {}, "error": None}
 	if not doc.enabled or doc.needs_reauthorization:
 		result["error"] = "disabled" if not doc.enabled else "needs reauthorization"
 		return result
+	stored: dict[str, list[str]] = {}
+	paused = False
 	try:
 		# a channel whose API host is no longer accepted is refused here, like any permanent error
 		config = ch.channel_config(doc)
 		client = client or make_client(config)
 		for stream in client.streams():
-			result["streams"][stream] = _poll_stream(doc, client, stream, list(config.credentials.values()))
+			stored[stream] = []
+			result["streams"][stream] = _poll_stream(
+				doc, client, stream, list(config.credentials.values()), stored[stream]
+			)
 			if result["streams"][stream].get("paused"):
 				# the rate budget is spent: the channel stays paused until the reset
-				return result
+				paused = True
+				break
 	except PlatformError as e:
 		frappe.db.rollback()
 		result["error"] = str(e)
@@ -91,16 +101,17 @@ def poll_channel(channel: str, client=None) -> dict:
 		else:
 			# transient or permanent: keep polling at the interval, with a short pause
 			ch.record_error(channel, e, backoff_seconds=60)
-		frappe.db.commit()
-		return result
-	ch.record_success(channel)
+	else:
+		if not paused:
+			ch.record_success(channel)
 	frappe.db.commit()
+	_process_pages(channel, stored, result)
 	return result
 
 
-def _poll_stream(doc, client, stream: str, secrets: list[str]) -> dict:
+def _poll_stream(doc, client, stream: str, secrets: list[str], stored: list[str]) -> dict:
 	cursor = get_cursor(doc.name, stream)
-	pages = items = 0
+	pages = 0
 	for page in client.poll(stream, cursor):
 		pages += 1
 		event = store_event(
@@ -112,19 +123,12 @@ def _poll_stream(doc, client, stream: str, secrets: list[str]) -> dict:
 			# paging links carry the token; the page is stored without it
 			known_secrets=secrets,
 		)
-		frappe.db.commit()  # stored before processing: nothing is lost if processing dies
-		status = process_event(event)
-		items += cint(frappe.db.get_value("Social Inbound Event", event, "items_total"))
+		stored.append(event)
 		if page.cursor is not None:
-			# only after every page's items are committed (a Failed event retries from its raw copy)
-			set_cursor(doc.name, stream, page.cursor, items)
-			frappe.db.commit()
-		if status != PROCESSED and status is not None:
-			frappe.log_error(
-				f"Social poll {doc.name}/{stream}: event {event} failed",
-				reference_doctype="Social Inbound Event",
-				reference_name=event,
-			)
+			# the page is committed with the cursor that passes it: nothing is lost if processing dies
+			# (a Failed event retries from its raw copy)
+			set_cursor(doc.name, stream, page.cursor, 0)
+		frappe.db.commit()
 		if page.rate_limit and page.rate_limit.exhausted and page.rate_limit.reset_at:
 			wait = max(page.rate_limit.reset_at - time.time(), 1)
 			ch.record_error(
@@ -134,5 +138,38 @@ def _poll_stream(doc, client, stream: str, secrets: list[str]) -> dict:
 				status="Rate Limited",
 			)
 			frappe.db.commit()
-			return {"pages": pages, "items": items, "paused": True}
-	return {"pages": pages, "items": items}
+			return {"pages": pages, "items": 0, "paused": True}
+	return {"pages": pages, "items": 0}
+
+
+def _process_pages(channel: str, stored: dict[str, list[str]], result: dict) -> None:
+	"""Drain the stored pages (with the channel's other queued events), then count and report them."""
+	if not any(stored.values()):
+		return
+	drain(channel)
+	for stream, names in stored.items():
+		if not names:
+			continue
+		rows = frappe.get_all(
+			"Social Inbound Event",
+			filters={"name": ("in", names)},
+			fields=["name", "status", "items_total"],
+		)
+		items = sum(cint(r.items_total) for r in rows)
+		# a stream cut short by an error has no counts yet: its stored pages are processed all the same
+		result["streams"].setdefault(stream, {"pages": len(names)})["items"] = items
+		frappe.db.set_value(
+			"Social Poll Cursor",
+			{"channel": channel, "stream": stream},
+			"items_last_poll",
+			items,
+			update_modified=False,
+		)
+		for r in rows:
+			if r.status == FAILED:
+				frappe.log_error(
+					f"Social poll {channel}/{stream}: event {r.name} failed",
+					reference_doctype="Social Inbound Event",
+					reference_name=r.name,
+				)
+	frappe.db.commit()
