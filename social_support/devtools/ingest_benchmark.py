@@ -357,7 +357,9 @@ def _children(pid: int) -> list[int]:
 
 
 class Workers:
-	"""``k`` real RQ workers on the drains' queue (``bench worker``), started and stopped by the benchmark."""
+	"""``k`` real RQ workers on the drains' queue (``bench worker``), started and stopped by the benchmark.
+	They take any job on that queue, for any site of the bench: give the benchmark site a queue of its
+	own (site config ``social_support_drain_queue``) on a bench that other sites share."""
 
 	def __init__(self, k: int):
 		import os
@@ -366,9 +368,10 @@ class Workers:
 
 		from frappe.utils.background_jobs import generate_qname, get_workers
 
-		from social_support.ingest.events import DRAIN_QUEUE
+		from social_support.ingest.events import drain_queue
 
-		self.queue = generate_qname(DRAIN_QUEUE)
+		queue = drain_queue()
+		self.queue = generate_qname(queue)
 		before = sum(1 for w in get_workers() if self.queue in w.queue_names())
 		self.procs = [
 			subprocess.Popen(
@@ -379,7 +382,7 @@ class Workers:
 					"frappe",
 					"worker",
 					"--queue",
-					DRAIN_QUEUE,
+					queue,
 				],
 				cwd=frappe.utils.get_bench_path() + "/sites",
 				env=os.environ.copy(),

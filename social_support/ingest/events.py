@@ -23,9 +23,10 @@ from social_support.platforms.base import clean_text, redact_payload, redact_sec
 from .pipeline import DUPLICATE, NEW, SKIPPED, UPDATED, Context, process_item
 
 QUEUED, PROCESSING, PROCESSED, FAILED, IGNORED = "Queued", "Processing", "Processed", "Failed", "Ignored"
-DRAIN_QUEUE = "short"
+DRAIN_QUEUE = "short"  # the default; site config ``social_support_drain_queue`` names another
 CLAIM_BATCH = 4  # events one drain claims at a time: small, so parallel drains share a burst evenly
 LOCK_WAIT_SECONDS = 60
+CLAIM_ATTEMPTS = 5
 DRAIN_WANTED_SECONDS = 300  # a wanted-drain mark outlives a lost job by this much at most (then the sweep)
 _SKIP_LOCKED = " skip locked"
 DRAIN_TIME_BUDGET = 1200  # seconds; then the job ends and the scheduler's sweep queues the rest
@@ -85,7 +86,7 @@ def enqueue_drain(channel: str, slot: int = 0, force: bool = False) -> None:
 	if slot:
 		frappe.enqueue(
 			"social_support.ingest.events.drain",
-			queue=DRAIN_QUEUE,
+			queue=drain_queue(),
 			timeout=DRAIN_TIME_BUDGET + 300,
 			job_id=drain_job_id(channel, slot),
 			deduplicate=True,
@@ -107,11 +108,18 @@ def _request_drain(channel: str, force: bool = False):
 		return None  # a drain is queued or working and will claim again before it stops
 	return frappe.enqueue(
 		"social_support.ingest.events.drain",
-		queue=DRAIN_QUEUE,
+		queue=drain_queue(),
 		timeout=DRAIN_TIME_BUDGET + 300,
 		channel=channel,
 		slot=0,
 	)
+
+
+def drain_queue() -> str:
+	"""The queue the drains run on: ``short``, or a queue of its own (site config
+	``social_support_drain_queue``, declared under ``workers`` in common_site_config.json) so that
+	ingest has workers that nothing else can keep busy, and nothing else waits behind a burst."""
+	return frappe.conf.get("social_support_drain_queue") or DRAIN_QUEUE
 
 
 def parallel_drains() -> int:
@@ -122,7 +130,7 @@ def parallel_drains() -> int:
 	try:
 		from frappe.utils.background_jobs import generate_qname, get_workers
 
-		queue = generate_qname(DRAIN_QUEUE)
+		queue = generate_qname(drain_queue())
 		return max(1, sum(1 for w in get_workers() if queue in w.queue_names()))
 	except Exception:
 		# no Redis (a console, a test): one drain is always right
@@ -153,8 +161,38 @@ def drain(channel: str, limit: int | None = None, slot: int = 0) -> dict:
 	with ``SKIP LOCKED``, so no event is processed twice and no worker waits for another's claim; the
 	items of one customer are serialized by :func:`conversation_lock`."""
 	done = {"processed": 0, "failed": 0}
-	if slot == 0:
-		fan_out(channel)
+	with read_committed():
+		if slot == 0:
+			fan_out(channel)
+		_drain(channel, limit, done)
+	return done
+
+
+@contextmanager
+def read_committed():
+	"""Drains read and claim under READ COMMITTED: a claim's ``FOR UPDATE SKIP LOCKED`` then locks
+	only the rows it takes (no gap locks two claimers could deadlock on), and every item reads what
+	was committed before it, such as the ticket another worker just opened for the conversation.
+	The session's own level is restored afterwards."""
+	if frappe.db.db_type != "mariadb":
+		yield
+		return
+	before = frappe.db.sql("select @@session.tx_isolation")[0][0]
+	frappe.db.commit()
+	frappe.db.sql("set session transaction isolation level read committed")
+	frappe.db.commit()  # the next transaction starts under the new level
+	try:
+		yield
+	finally:
+		frappe.db.rollback()
+		level = before.replace("-", " ").lower()
+		if level not in ("read uncommitted", "read committed", "repeatable read", "serializable"):
+			level = "repeatable read"
+		frappe.db.sql(f"set session transaction isolation level {level}")
+		frappe.db.rollback()
+
+
+def _drain(channel: str, limit: int | None, done: dict) -> None:
 	started = time.monotonic()
 	while True:
 		if time.monotonic() - started > DRAIN_TIME_BUDGET:
@@ -171,18 +209,30 @@ def drain(channel: str, limit: int | None = None, slot: int = 0) -> dict:
 		for i, name in enumerate(names):
 			if limit and done["processed"] + done["failed"] >= limit:
 				release(names[i:])
-				return done
+				return
 			status = process_claimed(name)
 			if status == PROCESSED:
 				done["processed"] += 1
 			elif status == FAILED:
 				done["failed"] += 1
-	return done
 
 
 def claim_batch(channel: str, size: int) -> list[str]:
 	"""Move up to ``size`` of the channel's oldest queued events to Processing, skipping rows another
-	drain is claiming at this moment; committed before they are processed."""
+	drain is claiming at this moment; committed before they are processed. A claim that the database
+	picks as a deadlock victim has taken nothing: it is simply made again."""
+	for attempt in range(CLAIM_ATTEMPTS):
+		try:
+			return _claim_batch(channel, size)
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == CLAIM_ATTEMPTS - 1:
+				raise
+			time.sleep(0.05 * (attempt + 1))
+	return []
+
+
+def _claim_batch(channel: str, size: int) -> list[str]:
 	names = [
 		r[0]
 		for r in frappe.db.sql(
