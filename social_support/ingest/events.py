@@ -27,6 +27,7 @@ DRAIN_QUEUE = "short"  # the default; site config ``social_support_drain_queue``
 CLAIM_BATCH = 4  # events one drain claims at a time: small, so parallel drains share a burst evenly
 LOCK_WAIT_SECONDS = 60
 CLAIM_ATTEMPTS = 5
+ITEM_ATTEMPTS = 3
 DRAIN_WANTED_SECONDS = 300  # a wanted-drain mark outlives a lost job by this much at most (then the sweep)
 _SKIP_LOCKED = " skip locked"
 DRAIN_TIME_BUDGET = 1200  # seconds; then the job ends and the scheduler's sweep queues the rest
@@ -307,7 +308,7 @@ def process_claimed(name: str) -> str:
 				# this item sees what the lock's previous holder committed (its ticket, its profile)
 				frappe.db.rollback()
 				try:
-					outcome["counts"][process_item(ctx, item)] += 1
+					outcome["counts"][_process_item(ctx, item)] += 1
 					if not last:
 						frappe.db.commit()
 				except Exception:
@@ -322,6 +323,19 @@ def process_claimed(name: str) -> str:
 	if not finished:
 		status = _finish(event, outcome)
 	return status
+
+
+def _process_item(ctx, item) -> str:
+	"""One item; when the database picks it as a deadlock victim (its transaction was rolled back,
+	nothing of it is kept) it is processed again at once, a few times, before the event fails."""
+	for attempt in range(ITEM_ATTEMPTS):
+		try:
+			return process_item(ctx, item)
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == ITEM_ATTEMPTS - 1:
+				raise
+			time.sleep(0.05 * (attempt + 1))
 
 
 def _finish(event, outcome: dict) -> str:

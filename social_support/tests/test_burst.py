@@ -269,3 +269,27 @@ class TestBurst(SocialTestCase):
 		self.assertIsNotNone(forced)
 		self.addCleanup(forced.delete)
 		frappe.cache.delete(key)
+
+	def test_an_item_chosen_as_deadlock_victim_is_processed_again(self):
+		from unittest.mock import patch
+
+		from social_support.ingest import pipeline
+
+		post, who, cid = uid(), uid(), uid()
+		name = _store(self.fb.name, comment(self.page, post, who, "is the shop down?", cid=cid))
+		frappe.db.commit()
+		real = pipeline.process_item
+		calls = {"n": 0}
+
+		def victim_once(ctx, item):
+			calls["n"] += 1
+			if calls["n"] == 1:
+				real(ctx, item)  # the work is done, then the database rolls it back
+				raise frappe.QueryDeadlockError("1213 Deadlock found when trying to get lock")
+			return real(ctx, item)
+
+		with patch.object(events, "process_item", side_effect=victim_once):
+			self.assertEqual(events.process_event(name), events.PROCESSED)
+		self.assertEqual(calls["n"], 2)
+		self.assertEqual(frappe.db.count("Social Message", {"channel": self.fb.name, "external_id": cid}), 1)
+		self.assertEqual(frappe.db.count("Issue", {"social_thread_key": public_thread_key(post, who)}), 1)
