@@ -662,3 +662,32 @@ def one_channel(
 			f"{m['ms_per_message']:.1f} ms per message, lost {m['lost']}, duplicates {m['duplicates']}"
 		)
 	return out
+
+
+def clear() -> dict:
+	"""Remove what the benchmarks made: the "Bench ..." channels and everything their messages created,
+	and the floor's Issues. Run it on the benchmark site between runs so every run starts alike:
+
+	bench --site SITE execute social_support.devtools.ingest_benchmark.clear
+	"""
+	from social_support.tests.utils import remove_channel_and_everything_it_made
+
+	channels = frappe.get_all("Social Channel", filters={"name": ("like", "Bench %")}, pluck="name")
+	for channel in channels:
+		remove_channel_and_everything_it_made(channel)
+	floor = frappe.get_all("Issue", filters={"raised_by": ("like", "floor%@example.invalid")}, pluck="name")
+	for chunk in range(0, len(floor), 1000):
+		names = floor[chunk : chunk + 1000]
+		comms = frappe.get_all(
+			"Communication",
+			filters={"reference_doctype": "Issue", "reference_name": ("in", names)},
+			pluck="name",
+		)
+		if comms:
+			frappe.db.delete("Communication Link", {"parent": ("in", comms)})
+			frappe.db.delete("Communication", {"name": ("in", comms)})
+		frappe.db.delete("Comment", {"reference_doctype": "Issue", "reference_name": ("in", names)})
+		frappe.db.delete("Issue", {"name": ("in", names)})
+		frappe.db.commit()
+	print(f"removed {len(channels)} benchmark channels and {len(floor)} floor Issues")
+	return {"channels": len(channels), "floor_issues": len(floor)}
