@@ -113,7 +113,7 @@ def approve_replies(replies_: str | list[str] | None = None, names: str | list[s
 
 
 @frappe.whitelist(methods=["POST"])
-def move_to_dm(ticket: str, text: str, note: str | None = None) -> dict:
+def move_to_dm(ticket: str, text: str | None = None, note: str | None = None) -> dict:
 	from social_support.outbound import actions
 
 	return actions.move_to_dm(ticket, text, note)

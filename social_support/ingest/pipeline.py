@@ -27,7 +27,7 @@ from social_support.platforms.base import (
 from social_support.surveys.answers import rating_in_channel
 from social_support.tickets import NewTicket, get_adapter
 
-from . import triage
+from . import continuity, triage
 from .profiles import ensure_profile, raised_by_for
 
 NEW, DUPLICATE, UPDATED, SKIPPED = "new", "duplicate", "updated", "skipped"
@@ -162,7 +162,8 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
 	)
 	values = decision.fields
 	adapter = get_adapter()
-	ref = adapter.latest_for_thread(ctx.channel, thread_key)
+	# the thread's ticket, or the one this customer's conversation continues on (moved to private)
+	ref = continuity.ticket_for(ctx.channel, thread_key, profile, item.kind == KIND_DM, ctx.settings)
 	if decision.action == triage.SPAM:
 		values["inbox_status"] = triage.NO_ACTION
 		ticket = comm = None
@@ -176,6 +177,7 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
 	else:
 		ticket, comm = open_ticket(ctx.channel, msg, profile, contact, customer, ctx.settings, decision, ref)
 	frappe.db.set_value("Social Message", msg.name, values, update_modified=False)
+	continuity.mark_crossing(ticket, ref, comm, item.kind == KIND_DM)
 	return ticket, comm
 
 
@@ -245,7 +247,7 @@ def _add_inbound(adapter, ticket, msg, profile, contact, settings) -> str:
 def _attach_outbound(ctx, item, msg, thread_key, posted_on):
 	"""The account's own post or echo: recorded, shown on the thread's open ticket, never a new ticket."""
 	adapter = get_adapter()
-	ref = adapter.latest_for_thread(ctx.channel, thread_key)
+	ref = continuity.ticket_of_thread(ctx.channel, thread_key)
 	if not ref or ref.closed:
 		return None, None
 	# a reply sent from the app already has its Communication (matched by external id upstream)

@@ -304,6 +304,8 @@ def set_survey_settings(**values):
 		"default_language": "en",
 		"followup_after_hours": 36,
 		"followup_text": "Hi {first_name}, just checking in: is there anything else we can help with?",
+		"followup_public": 0,
+		"continuity_days": 7,
 	}
 	base.update(values)
 	settings = frappe.get_single("Social Support Settings")

@@ -12,6 +12,13 @@ frappe.ui.form.on("Issue", {
 			"blue",
 			true
 		);
+		if (frm.doc.social_moved_to_private_on) {
+			frm.dashboard.add_comment(
+				__("Moved to private messages: the customer's private messages join this ticket, and nothing automatic is posted in the public thread."),
+				"orange",
+				true
+			);
+		}
 		frm.add_custom_button(__("Reply on {0}", [frm.doc.social_platform]), () => social_support.open_composer(frm), __("Social"));
 		if (frm.doc.social_permalink) {
 			frm.add_custom_button(__("Open on {0}", [frm.doc.social_platform]), () => window.open(frm.doc.social_permalink, "_blank", "noopener"), __("Social"));
@@ -19,10 +26,10 @@ frappe.ui.form.on("Issue", {
 		if (frm.doc.social_conversation === "Public") {
 			frm.add_custom_button(__("Move to DM"), () => {
 				frappe.prompt(
-					[{ fieldname: "text", fieldtype: "Small Text", label: __("Private message"), reqd: 1 }],
+					[{ fieldname: "text", fieldtype: "Small Text", label: __("Private message"), description: __("Leave empty to only ask the customer to write privately.") }],
 					(v) =>
 						frappe.xcall("social_support.api.agent.move_to_dm", { ticket: frm.doc.name, text: v.text }).then(() => {
-							frappe.show_alert({ message: __("Public note and private message queued"), indicator: "green" });
+							frappe.show_alert({ message: v.text ? __("Public note and private message queued") : __("Public note queued"), indicator: "green" });
 							frm.reload_doc();
 						}),
 					__("Move to DM: a short public note, then your private message")
