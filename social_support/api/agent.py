@@ -120,6 +120,23 @@ def move_to_dm(ticket: str, text: str | None = None, note: str | None = None) ->
 
 
 @frappe.whitelist(methods=["POST"])
+def link_contact(ticket: str, contact: str) -> dict:
+	"""Link the ticket's Social Profile to an existing Contact ("same person as", or found by search):
+	write on the ticket and the profile, read on the Contact; audited on all of them."""
+	from social_support.ingest import customers
+
+	return customers.link(ticket, contact)
+
+
+@frappe.whitelist(methods=["POST"])
+def unlink_contact(ticket: str) -> dict:
+	"""Give the ticket's Social Profile its own new Contact again: write on the ticket and the profile; audited."""
+	from social_support.ingest import customers
+
+	return customers.unlink(ticket)
+
+
+@frappe.whitelist(methods=["POST"])
 def thank_publicly(ticket: str, text: str) -> dict:
 	from social_support.outbound import actions
 

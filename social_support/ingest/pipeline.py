@@ -27,7 +27,7 @@ from social_support.platforms.base import (
 from social_support.surveys.answers import rating_in_channel
 from social_support.tickets import NewTicket, get_adapter
 
-from . import continuity, triage
+from . import continuity, customers, triage
 from .profiles import ensure_profile, raised_by_for
 
 NEW, DUPLICATE, UPDATED, SKIPPED = "new", "duplicate", "updated", "skipped"
@@ -178,6 +178,7 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on):
 		ticket, comm = open_ticket(ctx.channel, msg, profile, contact, customer, ctx.settings, decision, ref)
 	frappe.db.set_value("Social Message", msg.name, values, update_modified=False)
 	continuity.mark_crossing(ticket, ref, comm, item.kind == KIND_DM)
+	customers.suggest(ticket, msg, profile, decision.analysis.language)
 	return ticket, comm
 
 

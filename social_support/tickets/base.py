@@ -38,6 +38,8 @@ FIELD_NAMES = (
 	"followup_sent_on",
 	"satisfaction",
 	"moved_to_private_on",  # the public thread was moved to private: nothing automatic is posted there
+	"raised_by",  # the customer's address (a placeholder when they have no real one)
+	"suggested_contact",  # "same person as <Contact>?": offered, never applied without an agent
 )
 
 # a ticket's social context (:meth:`TicketAdapter.context`): these keys, read in one query

@@ -37,6 +37,8 @@ FIELDS = {
 	"followup_sent_on": "social_followup_sent_on",
 	"satisfaction": "social_satisfaction",
 	"moved_to_private_on": "social_moved_to_private_on",
+	"raised_by": "raised_by",
+	"suggested_contact": "social_suggested_contact",
 }
 
 # the Social section the app adds to the Issue form (created on every migrate)
@@ -178,6 +180,15 @@ CUSTOM_FIELDS = [
 		"label": "Moved to Private",
 		"description": "The public thread was moved to private messages: nothing automatic is posted there.",
 		"insert_after": "social_last_inbound_on",
+		"read_only": 1,
+	},
+	{
+		"fieldname": "social_suggested_contact",
+		"fieldtype": "Link",
+		"options": "Contact",
+		"label": "Same Person As?",
+		"description": "The customer's private message named an email or phone number of this Contact. Link it from Social > Link Contact; nothing is merged on its own.",
+		"insert_after": "social_moved_to_private_on",
 		"read_only": 1,
 	},
 ]

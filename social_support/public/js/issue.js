@@ -47,12 +47,41 @@ frappe.ui.form.on("Issue", {
 		frm.add_custom_button(__("Replies"), () => frappe.set_route("List", "Social Reply", { reference_name: frm.doc.name }), __("Social"));
 		if (frm.doc.social_profile) {
 			frm.add_custom_button(__("Profile"), () => frappe.set_route("Form", "Social Profile", frm.doc.social_profile), __("Social"));
+			social_support.contact_actions(frm);
 		}
 		social_support.show_reply_states(frm);
 	},
 });
 
 frappe.provide("social_support");
+
+// one customer across channels: link the profile to a Contact an agent confirms; never on its own
+social_support.contact_actions = function (frm) {
+	const link = (contact) =>
+		frappe.xcall("social_support.api.agent.link_contact", { ticket: frm.doc.name, contact }).then(() => {
+			frappe.show_alert({ message: __("Profile linked; its tickets follow"), indicator: "green" });
+			frm.reload_doc();
+		});
+	if (frm.doc.social_suggested_contact && frm.doc.social_suggested_contact !== frm.doc.contact) {
+		const who = frappe.utils.escape_html(frm.doc.social_suggested_contact);
+		frm.dashboard.add_comment(__("Same person as {0}? The customer's private message names an email or phone number of that Contact.", [who]), "yellow", true);
+		frm.add_custom_button(__("Same person as {0}", [who]), () => link(frm.doc.social_suggested_contact), __("Social"));
+	}
+	frm.add_custom_button(__("Link to Existing Contact"), () => {
+		frappe.prompt(
+			[{ fieldname: "contact", fieldtype: "Link", options: "Contact", label: __("Contact"), reqd: 1 }],
+			(v) => link(v.contact),
+			__("Link this social profile to a Contact")
+		);
+	}, __("Social"));
+	if (frm.doc.contact) {
+		frm.add_custom_button(__("Unlink Contact"), () => {
+			frappe.confirm(__("Give this social profile its own new Contact again? Its tickets follow."), () =>
+				frappe.xcall("social_support.api.agent.unlink_contact", { ticket: frm.doc.name }).then(() => frm.reload_doc())
+			);
+		}, __("Social"));
+	}
+};
 
 social_support.show_reply_states = function (frm) {
 	frappe.xcall("social_support.api.agent.composer_context", { ticket: frm.doc.name }).then((ctx) => {
