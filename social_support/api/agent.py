@@ -119,6 +119,16 @@ def move_to_dm(ticket: str, text: str | None = None, note: str | None = None) ->
 	return actions.move_to_dm(ticket, text, note)
 
 
+@frappe.whitelist()
+def customer_panel(ticket: str) -> dict:
+	"""The customer at a glance for the ticket and the composer: read on the ticket; every list shows
+	only what the user may read (other tickets, profiles, the Customer's orders, deliveries, invoices
+	and open warranty claims)."""
+	from social_support.ingest import customers
+
+	return customers.panel(ticket)
+
+
 @frappe.whitelist(methods=["POST"])
 def link_contact(ticket: str, contact: str) -> dict:
 	"""Link the ticket's Social Profile to an existing Contact ("same person as", or found by search):

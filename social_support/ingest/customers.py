@@ -11,6 +11,8 @@ door (these methods, the form, REST), is written on the profile, both Contacts a
 
 from __future__ import annotations
 
+import re
+
 import frappe
 from frappe import _
 from frappe.utils import escape_html
@@ -196,3 +198,160 @@ def contact_dashboard(data=None):
 		{"label": _("Social"), "items": ["Social Profile"]},
 	]
 	return data
+
+
+# --- the customer at a glance (ticket and composer) ---------------------------------------------
+# what the panel lists of the Customer's ERPNext record: doctype -> (date field, fields shown, filters)
+RECORD = {
+	"Sales Order": ("transaction_date", ["status", "grand_total", "currency"], {"docstatus": 1}),
+	"Delivery Note": ("posting_date", ["status", "lr_no as tracking"], {"docstatus": 1}),
+	"Sales Invoice": (
+		"posting_date",
+		["status", "grand_total", "outstanding_amount", "currency"],
+		{"docstatus": 1},
+	),
+	"Warranty Claim": (
+		"complaint_date",
+		["status", "complaint"],
+		{"status": ("in", ["Open", "Work In Progress"])},
+	),
+}
+RECORD_LIMIT = 5
+NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9./_-]*\d[A-Za-z0-9./_-]*")
+
+
+def panel(ticket: str) -> dict:
+	"""The customer at a glance, only what the user may read: their other tickets on every channel
+	(email included) with status and satisfaction, their profiles (notes, flagged, first seen), the
+	languages they wrote in, and, when the Contact belongs to a Customer, recent orders, deliveries,
+	invoices and open warranty claims; documents whose number the customer wrote are marked."""
+	tickets = get_adapter()
+	tickets.check_permission(ticket, "read")
+	row = tickets.get(ticket, "contact", "customer", "profile") or {}
+	contact = row.get("contact") if _may_read("Contact", row.get("contact")) else None
+	customer = row.get("customer") if _may_read("Customer", row.get("customer")) else None
+	profile_names = {row.get("profile")} - {None}
+	if row.get("contact"):
+		profile_names |= set(
+			frappe.get_all("Social Profile", filters={"contact": row["contact"]}, pluck="name")
+		)
+	profiles = (
+		frappe.get_all(
+			"Social Profile",
+			filters={"name": ("in", list(profile_names) or [""])},
+			fields=["name", "platform", "handle", "display_name", "flagged", "notes"],
+			order_by="creation asc",
+		)
+		if frappe.has_permission("Social Profile", "read")
+		else []
+	)
+	for p in profiles:
+		p.notes = frappe.utils.strip_html(p.notes or "").strip()  # shown as text, never as markup
+	texts = frappe.get_all(
+		"Social Message",
+		filters={"reference_name": ticket, "direction": "Inbound"},
+		pluck="text",
+		order_by="posted_on desc",
+		limit=20,
+	)
+	mentioned = {m.group(0).strip("./_-").lower() for t in texts for m in NUMBER.finditer(t or "")}
+	return {
+		"contact": contact,
+		"customer": customer,
+		"profiles": profiles,
+		"languages": _languages(list(profile_names)),
+		"first_seen": _first_seen(list(profile_names)),
+		"tickets": _other_tickets(ticket, row.get("contact"), list(profile_names)),
+		"records": _records(customer, mentioned) if customer else {},
+	}
+
+
+def _first_seen(profiles: list[str]):
+	"""When the customer first wrote to us, on any of their profiles."""
+	if not profiles:
+		return None
+	rows = frappe.db.sql(
+		"""select min(posted_on) from `tabSocial Message` where social_profile in %s and direction = 'Inbound'""",
+		(profiles,),
+	)
+	return rows[0][0] if rows else None
+
+
+def _may_read(doctype: str, name: str | None) -> bool:
+	return bool(name) and frappe.has_permission(doctype, "read", name)
+
+
+def _languages(profiles: list[str]) -> list[str]:
+	if not profiles:
+		return []
+	return [
+		r[0]
+		for r in frappe.db.sql(
+			"""select language from `tabSocial Message` where social_profile in %s and direction = 'Inbound'
+			and ifnull(language, '') != '' group by language order by count(*) desc limit 5""",
+			(profiles,),
+		)
+	]
+
+
+def _other_tickets(ticket: str, contact: str | None, profiles: list[str]) -> list[dict]:
+	"""The customer's other tickets on any channel: by their Contact (email tickets too) or profile."""
+	tickets = get_adapter()
+	fields = [
+		"name",
+		f"{tickets.field('subject')} as subject",
+		f"{tickets.field('status')} as status",
+		f"{tickets.field('channel')} as channel",
+		f"{tickets.field('satisfaction')} as satisfaction",
+		f"{tickets.field('opened_on')} as opened_on",
+	]
+	found, seen = [], {ticket}
+	for field, values in (("contact", [contact] if contact else []), ("profile", profiles)):
+		if not values:
+			continue
+		for t in frappe.get_list(  # permission-aware: only tickets the user may read
+			tickets.doctype,
+			filters={tickets.field(field): ("in", values), "name": ("!=", ticket)},
+			fields=fields,
+			order_by=f"{tickets.field('opened_on')} desc",
+			limit=10,
+		):
+			if t.name not in seen:
+				seen.add(t.name)
+				found.append(t)
+	return sorted(found, key=lambda t: t.opened_on, reverse=True)[:10]
+
+
+def _records(customer: str, mentioned: set[str]) -> dict:
+	out = {}
+	for doctype, (date_field, fields, filters) in RECORD.items():
+		if not frappe.has_permission(doctype, "read"):
+			continue  # the panel shows only what the user may read in ERPNext
+		rows = frappe.get_list(
+			doctype,
+			filters={"customer": customer, **filters},
+			fields=["name", f"{date_field} as date", *fields],
+			order_by=f"{date_field} desc, creation desc",
+			limit=RECORD_LIMIT,
+		)
+		names = {r.name for r in rows}
+		# a number the customer wrote: found among this customer's documents even when older
+		wanted = [m for m in mentioned if len(m) >= 3]
+		if wanted:
+			for r in frappe.get_list(
+				doctype,
+				filters={"customer": customer, **filters},
+				or_filters=[["name", "like", f"%{m}"] for m in wanted[:20]],
+				fields=["name", f"{date_field} as date", *fields],
+				limit=RECORD_LIMIT,
+			):
+				if r.name not in names:
+					rows.append(r)
+					names.add(r.name)
+		for r in rows:
+			r.mentioned = int(
+				r.name.lower() in mentioned
+				or any(len(m) >= 3 and r.name.lower().endswith(m) for m in mentioned)
+			)
+		out[doctype] = rows
+	return out

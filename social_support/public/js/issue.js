@@ -49,6 +49,11 @@ frappe.ui.form.on("Issue", {
 			frm.add_custom_button(__("Profile"), () => frappe.set_route("Form", "Social Profile", frm.doc.social_profile), __("Social"));
 			social_support.contact_actions(frm);
 		}
+		frm.add_custom_button(__("Customer at a Glance"), () => {
+			frappe.xcall("social_support.api.agent.customer_panel", { ticket: frm.doc.name }).then((panel) =>
+				frappe.msgprint({ title: __("Customer at a glance"), message: social_support.render_customer(panel), wide: true })
+			);
+		}, __("Social"));
 		social_support.show_reply_states(frm);
 	},
 });
@@ -113,6 +118,40 @@ social_support.render_thread = function (thread) {
 	);
 };
 
+// the customer at a glance: everything from the server is escaped here; links only to desk routes
+social_support.render_customer = function (panel, insertable) {
+	const e = (v) => frappe.utils.escape_html(v == null ? "" : String(v));
+	const link = (doctype, name) => `<a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(name)}">${e(name)}</a>`;
+	let html = '<div class="social-customer small">';
+	const who = [panel.customer && __("Customer {0}", [link("Customer", panel.customer)]), panel.contact && __("Contact {0}", [link("Contact", panel.contact)])].filter(Boolean);
+	if (who.length) html += `<div>${who.join(" · ")}</div>`;
+	const facts = [];
+	if (panel.first_seen) facts.push(__("first seen {0}", [e(frappe.datetime.str_to_user(panel.first_seen))]));
+	if ((panel.languages || []).length) facts.push(__("writes in {0}", [e(panel.languages.join(", "))]));
+	if (facts.length) html += `<div class="text-muted">${facts.join(" · ")}</div>`;
+	(panel.profiles || []).forEach((p) => {
+		html += `<div>${e(p.platform)} ${p.handle ? "@" + e(p.handle) : e(p.display_name)}${p.flagged ? ' <span class="indicator-pill red">' + __("Flagged") + "</span>" : ""}${p.notes ? ' <span class="text-muted">— ' + e(p.notes) + "</span>" : ""}</div>`;
+	});
+	if ((panel.tickets || []).length) {
+		html += `<div class="mt-2"><b>${__("Other tickets")}</b></div>`;
+		panel.tickets.forEach((t) => {
+			html += `<div>${link("Issue", t.name)} ${e(t.subject)} · ${e(__(t.status))}${t.channel ? " · " + e(t.channel) : " · " + __("email")}${t.satisfaction ? " · CSAT " + e(t.satisfaction) + "/5" : ""}</div>`;
+		});
+	}
+	Object.entries(panel.records || {}).forEach(([doctype, rows]) => {
+		if (!rows.length) return;
+		html += `<div class="mt-2"><b>${__(doctype)}</b></div>`;
+		rows.forEach((r) => {
+			const bits = [e(__(r.status || ""))];
+			if (r.tracking) bits.push(__("tracking {0}", [e(r.tracking)]));
+			if (r.outstanding_amount) bits.push(__("outstanding {0}", [e(format_currency(r.outstanding_amount, r.currency))]));
+			const ref = [r.name, r.status, r.tracking && __("tracking {0}", [r.tracking])].filter(Boolean).join(", ");
+			html += `<div class="${r.mentioned ? "social-mentioned bg-warning-subtle" : ""}">${link(doctype, r.name)} ${bits.join(" · ")}${r.mentioned ? " · <b>" + __("mentioned by the customer") + "</b>" : ""}${insertable ? ` <a class="social-insert" data-ref="${e(ref)}">${__("insert")}</a>` : ""}</div>`;
+		});
+	});
+	return html + "</div>";
+};
+
 social_support.open_composer = function (frm) {
 	frappe.xcall("social_support.api.agent.composer_context", { ticket: frm.doc.name }).then((ctx) => {
 		if (!ctx.can_post) {
@@ -124,6 +163,7 @@ social_support.open_composer = function (frm) {
 			title: __("Reply on {0}", [ctx.platform]),
 			size: "large",
 			fields: [
+				{ fieldtype: "HTML", fieldname: "customer" },
 				{ fieldtype: "HTML", fieldname: "thread" },
 				{
 					fieldtype: "Check",
@@ -160,6 +200,15 @@ social_support.open_composer = function (frm) {
 			},
 		});
 		d.fields_dict.thread.$wrapper.html(social_support.render_thread(ctx.thread || []));
+		frappe.xcall("social_support.api.agent.customer_panel", { ticket: frm.doc.name }).then((panel) => {
+			const $c = d.fields_dict.customer.$wrapper;
+			$c.html(social_support.render_customer(panel, true));
+			// a reference (number, status, tracking) goes into the reply; the personal-data check still applies
+			$c.find(".social-insert").on("click", function () {
+				const text = (d.get_value("text") || "").trimEnd();
+				d.set_value("text", (text ? text + " " : "") + $(this).attr("data-ref")).then(check);
+			});
+		});
 		const feedback = d.fields_dict.feedback.$wrapper;
 		let timer = null;
 		const check = () => {
