@@ -6,11 +6,22 @@ import json
 
 import frappe
 
-from social_support.analysis.pii import contact_details
 from social_support.api import agent
 from social_support.ingest.poll import poll_channel
 
-from .utils import AGENT, OUTSIDER, ReplyCase, api_user, ensure_user, make_channel, request, uid
+from .utils import (
+	AGENT,
+	OUTSIDER,
+	ReplyCase,
+	api_user,
+	ensure_user,
+	make_channel,
+	make_customer_with_history,
+	make_known_customer,
+	remove_record,
+	request,
+	uid,
+)
 
 PAGE = "1001"
 # an agent who may also read Contacts in ERPNext (Sales User), as whoever links customers must
@@ -25,50 +36,12 @@ def comments_on(doctype: str, name: str) -> str:
 	)
 
 
-def known_customer(case):
-	"""A Contact of a Customer with an email address and a phone number, as the sales team keeps them."""
-	customer = frappe.get_doc(
-		{"doctype": "Customer", "customer_name": "Known Co " + uid(), "customer_type": "Company"}
-	).insert(ignore_permissions=True, ignore_mandatory=True)
-	case.addCleanup(remove, "Customer", customer.name)
-	tag = uid()
-	mobile = next(  # a German mobile number the personal-data check recognizes in a message
-		d
-		for d in (uid()[:8] for _ in range(50))
-		if contact_details(f"call me on +49 151 {d[:4]} {d[4:]}", "en").phones
-	)
-	contact = frappe.get_doc(
-		{
-			"doctype": "Contact",
-			"first_name": "Carla",
-			"last_name": "Known " + tag,
-			"email_ids": [{"email_id": f"carla.{tag}@example.com", "is_primary": 1}],
-			"phone_nos": [{"phone": f"0151 {mobile}", "is_primary_mobile_no": 1}],
-			"links": [{"link_doctype": "Customer", "link_name": customer.name}],
-		}
-	).insert(ignore_permissions=True)
-	case.addCleanup(remove, "Contact", contact.name)
-	frappe.db.commit()
-	return frappe._dict(
-		contact=contact.name,
-		customer=customer.name,
-		email=f"carla.{tag}@example.com",
-		phone=f"+49 151 {mobile[:4]} {mobile[4:]}",  # written another way than the Contact keeps it
-	)
-
-
-def remove(doctype, name):
-	frappe.db.rollback()
-	frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
-	frappe.db.commit()
-
-
 class TestOneCustomerAcrossChannels(ReplyCase):
 	def setUp(self):
 		super().setUp()
 		ensure_user(LINKER, ["Social Agent", "Support Team", "Sales User"])
 		frappe.db.commit()
-		self.known = known_customer(self)
+		self.known = make_known_customer(self)
 
 	def fb_customer(self):
 		channel = make_channel(
@@ -155,7 +128,7 @@ class TestOneCustomerAcrossChannels(ReplyCase):
 		twin = frappe.get_doc(
 			{"doctype": "Contact", "first_name": "Twin", "email_ids": [{"email_id": self.known.email}]}
 		).insert(ignore_permissions=True)
-		self.addCleanup(remove, "Contact", twin.name)
+		self.addCleanup(remove_record, "Contact", twin.name)
 		frappe.db.commit()
 		ticket = self.dm(channel, fan, f"it is {self.known.email}")
 		self.assertFalse(frappe.db.get_value("Issue", ticket, "social_suggested_contact"))
@@ -210,44 +183,14 @@ class TestCustomerPanel(ReplyCase):
 	def test_the_customer_at_a_glance_shows_only_what_the_user_may_read(self):
 		ensure_user(LINKER, ["Social Agent", "Support Team", "Sales User"])
 		frappe.db.commit()
-		known = known_customer(self)
-		company = frappe.db.get_value("Company", {}, "name")
-		claim = frappe.get_doc(
-			{
-				"doctype": "Warranty Claim",
-				"status": "Open",
-				"complaint_date": frappe.utils.today(),
-				"customer": known.customer,
-				"complaint": "Zip broke",
-				"company": company,
-			}
-		).insert(ignore_permissions=True)
-		self.addCleanup(remove, "Warranty Claim", claim.name)
-		email_ticket = frappe.get_doc(
-			{
-				"doctype": "Issue",
-				"subject": "Invoice question by email",
-				"raised_by": known.email,
-				"contact": known.contact,
-				"customer": known.customer,
-				"status": "Closed",
-			}
-		).insert(ignore_permissions=True)
-		self.addCleanup(remove, "Issue", email_ticket.name)
-		channel = make_channel(
-			"Facebook", PAGE, base_url=self.sandbox.url, poll=1, webhooks=0, name="Panel FB " + uid()
+		history = make_customer_with_history(self, self.sandbox)
+		known, claim, email_ticket, ticket = (
+			history.known,
+			history.claim,
+			history.email_ticket,
+			history.ticket,
 		)
-		fan = uid("4")
-		self.sandbox.graph.add_user(fan, "Fiona Fan")
-		m = self.sandbox.graph.message(
-			PAGE, fan, f"Hej! Min reklamation {claim.name} är inte klar än", platform="messenger"
-		)
-		poll_channel(channel.name)
-		ticket = frappe.db.get_value(
-			"Social Message", {"message_key": f"{channel.name}:{m['id']}"}, "reference_name"
-		)
-		profile = f"Facebook-{fan}"
-		frappe.db.set_value("Social Profile", profile, {"notes": "<p>Prefers <b>calls</b></p>", "flagged": 1})
+		profile = history.profile
 		frappe.set_user(LINKER)
 		agent.link_contact(ticket, known.contact)
 		frappe.set_user("Administrator")
@@ -259,12 +202,10 @@ class TestCustomerPanel(ReplyCase):
 		[p] = panel["profiles"]
 		self.assertEqual((p.name, p.flagged, p.notes), (profile, 1, "Prefers calls"))  # notes as text
 		self.assertEqual(
-			[(t.name, t.status, t.channel) for t in panel["tickets"]], [(email_ticket.name, "Closed", None)]
+			[(t.name, t.status, t.channel) for t in panel["tickets"]], [(email_ticket, "Closed", None)]
 		)
 		[row] = panel["records"]["Warranty Claim"]
-		self.assertEqual(
-			(row.name, row.status, row.mentioned), (claim.name, "Open", 1)
-		)  # the customer named it
+		self.assertEqual((row.name, row.status, row.mentioned), (claim, "Open", 1))  # the customer named it
 		self.assertEqual(panel["records"]["Sales Order"], [])
 
 		# a Sales User reads the Customer's sales documents but not its warranty claims
@@ -277,4 +218,4 @@ class TestCustomerPanel(ReplyCase):
 		frappe.set_user(AGENT)
 		panel = agent.customer_panel(ticket)
 		self.assertEqual((panel["customer"], panel["records"]), (None, {}))
-		self.assertEqual([t.name for t in panel["tickets"]], [email_ticket.name])
+		self.assertEqual([t.name for t in panel["tickets"]], [email_ticket])

@@ -233,7 +233,8 @@ social_support.open_composer = function (frm) {
 			clearTimeout(timer);
 			timer = setTimeout(check, 250);
 		});
-		d.fields_dict.private.$input.on("change", check);
+		// a private conversation shows the box read-only: there is nothing to change then
+		if (d.fields_dict.private.$input) d.fields_dict.private.$input.on("change", check);
 		d.fields_dict.canned.$input.on("awesomplete-selectcomplete change", () => {
 			const name = d.get_value("canned");
 			if (!name) return;
