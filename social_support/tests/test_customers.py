@@ -68,6 +68,7 @@ class TestOneCustomerAcrossChannels(ReplyCase):
 		)
 		profile = frappe.get_doc("Social Profile", f"Facebook-{fan}")
 		own_contact = profile.contact
+		self.addCleanup(remove_record, "Contact", own_contact)  # left behind by the link
 		ticket = self.dm(channel, fan, f"Hi, it is me, my email is {self.known.email.upper()}")
 		self.assertNotEqual(ticket, public_ticket)
 		# offered, never applied on its own: anyone can type someone else's email
@@ -153,6 +154,7 @@ class TestOneCustomerAcrossChannels(ReplyCase):
 		channel, fan, _post = self.fb_customer()
 		ticket = self.dm(channel, fan, "hello")
 		profile = f"Facebook-{fan}"
+		self.addCleanup(remove_record, "Contact", frappe.db.get_value("Social Profile", profile, "contact"))
 		put = json.dumps({"contact": self.known.contact}).encode()
 		# an agent who may not read the Contact cannot link it through the generic REST door either
 		blind = api_user(f"rest.{uid()}.social@example.com", "Social Agent", "Support Team")
