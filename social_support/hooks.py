@@ -22,6 +22,8 @@ after_request = ["social_support.www.social_survey.after_request"]
 
 doctype_js = {TICKET_DOCTYPE: "public/js/issue.js"}
 doctype_list_js = {"Social Inbound Event": "public/js/social_inbound_event_list.js"}
+# a Contact holds the customer's Social Profiles on every platform
+override_doctype_dashboards = {"Contact": "social_support.ingest.customers.contact_dashboard"}
 
 doc_events = {
 	"Email Queue": {

@@ -132,3 +132,47 @@ def _addresses(text: str, language: str | None) -> list[PiiSpan]:
 		if out:
 			break
 	return out
+
+
+@dataclass
+class ContactDetails:
+	"""Email addresses and phone numbers a customer wrote, normalized for matching a Contact."""
+
+	emails: list[str]
+	phones: list[str]  # E.164 ("+4915112345678")
+
+
+def contact_details(text: str | None, language: str | None = None) -> ContactDetails:
+	"""The emails (lower-cased) and phone numbers (E.164) in a message, in order, without repeats."""
+	text = text or ""
+	emails: list[str] = []
+	phones: list[str] = []
+	for span in detect_pii(text, language):
+		value = text[span.start : span.end]
+		if span.kind == "email":
+			value = value.lower()
+			if value not in emails:
+				emails.append(value)
+		elif span.kind == "phone":
+			e164 = normalize_phone(value, language)
+			if e164 and e164 not in phones:
+				phones.append(e164)
+	return ContactDetails(emails, phones)
+
+
+def normalize_phone(raw: str | None, language: str | None = None) -> str | None:
+	"""A phone number as E.164, read in the language's regions first; None when it is no valid number."""
+	raw = (raw or "").strip()
+	if not raw:
+		return None
+	regions = REGIONS.get(language or "", []) + [
+		r for r in DEFAULT_REGIONS if r not in REGIONS.get(language or "", [])
+	]
+	for region in regions:
+		try:
+			number = phonenumbers.parse(raw, region)
+		except phonenumbers.NumberParseException:
+			continue
+		if phonenumbers.is_valid_number(number):
+			return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+	return None

@@ -113,10 +113,37 @@ def approve_replies(replies_: str | list[str] | None = None, names: str | list[s
 
 
 @frappe.whitelist(methods=["POST"])
-def move_to_dm(ticket: str, text: str, note: str | None = None) -> dict:
+def move_to_dm(ticket: str, text: str | None = None, note: str | None = None) -> dict:
 	from social_support.outbound import actions
 
 	return actions.move_to_dm(ticket, text, note)
+
+
+@frappe.whitelist()
+def customer_panel(ticket: str) -> dict:
+	"""The customer at a glance for the ticket and the composer: read on the ticket; every list shows
+	only what the user may read (other tickets, profiles, the Customer's orders, deliveries, invoices
+	and open warranty claims)."""
+	from social_support.ingest import customers
+
+	return customers.panel(ticket)
+
+
+@frappe.whitelist(methods=["POST"])
+def link_contact(ticket: str, contact: str) -> dict:
+	"""Link the ticket's Social Profile to an existing Contact ("same person as", or found by search):
+	write on the ticket and the profile, read on the Contact; audited on all of them."""
+	from social_support.ingest import customers
+
+	return customers.link(ticket, contact)
+
+
+@frappe.whitelist(methods=["POST"])
+def unlink_contact(ticket: str) -> dict:
+	"""Give the ticket's Social Profile its own new Contact again: write on the ticket and the profile; audited."""
+	from social_support.ingest import customers
+
+	return customers.unlink(ticket)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -28,7 +28,7 @@ from social_support.platforms.base import (
 from social_support.surveys.answers import rating_in_channel
 from social_support.tickets import NewTicket, get_adapter
 
-from . import triage
+from . import continuity, customers, triage
 from .profiles import ensure_profile, raised_by_for
 
 NEW, DUPLICATE, UPDATED, SKIPPED = "new", "duplicate", "updated", "skipped"
@@ -178,7 +178,8 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on, values: dict)
 	)
 	values.update(decision.fields)
 	adapter = get_adapter()
-	ref = adapter.latest_for_thread(ctx.channel, thread_key)
+	# the thread's ticket, or the one this customer's conversation continues on (moved to private)
+	ref = continuity.ticket_for(ctx.channel, thread_key, profile, item.kind == KIND_DM, ctx.settings)
 	if decision.action == triage.SPAM:
 		values["inbox_status"] = triage.NO_ACTION
 		ticket = comm = None
@@ -213,6 +214,8 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on, values: dict)
 			ref,
 			on_created=commit_ticket,
 		)
+	continuity.mark_crossing(ticket, ref, comm, item.kind == KIND_DM)
+	customers.suggest(ticket, msg, profile, decision.analysis.language)
 	return ticket, comm
 
 
@@ -316,7 +319,7 @@ def _add_inbound(
 def _attach_outbound(ctx, item, msg, thread_key, posted_on):
 	"""The account's own post or echo: recorded, shown on the thread's open ticket, never a new ticket."""
 	adapter = get_adapter()
-	ref = adapter.latest_for_thread(ctx.channel, thread_key)
+	ref = continuity.ticket_of_thread(ctx.channel, thread_key)
 	if not ref or ref.closed:
 		return None, None
 	# a reply sent from the app already has its Communication (matched by external id upstream)

@@ -12,34 +12,109 @@ from __future__ import annotations
 from datetime import time as dtime
 
 import frappe
-from frappe.utils import add_to_date, cint, get_time, now_datetime
+from frappe import _
+from frappe.utils import add_to_date, cint, get_datetime, get_time, now_datetime, time_diff_in_seconds
 
+from social_support.analysis.business_time import WeeklyHours, parse_days, rounded_wait
+from social_support.analysis.metrics import median
 from social_support.tickets import get_adapter
 
 from . import gate
 from .constants import ACKNOWLEDGEMENT
 from .gate import ticket_context
 
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MIN_SAMPLES = 3  # fewer first responses than this in the window say nothing about the queue
 
-def in_support_hours(channel, now=None) -> bool:
-	now = now or now_datetime()
+
+def support_hours(channel) -> WeeklyHours:
+	"""The channel's support hours: its Service Level Agreement's working days, hours and Holiday List
+	when it names one (ERPNext's own), else its hours on its Support Days (blank: every day) and the
+	settings' Holiday List."""
+	if channel.get("service_level_agreement"):
+		sla = frappe.get_cached_doc("Service Level Agreement", channel.service_level_agreement)
+		windows = {
+			WEEKDAY_NAMES.index(row.workday): (_seconds(row.start_time), _seconds(row.end_time))
+			for row in sla.support_and_resolution
+			if row.workday in WEEKDAY_NAMES
+		}
+		return WeeklyHours(windows, _holidays(sla.holiday_list))
 	start = get_time(channel.support_hours_start or dtime(0, 0))
 	end = get_time(channel.support_hours_end or dtime(23, 59, 59))
-	return start <= now.time() <= end if start <= end else (now.time() >= start or now.time() <= end)
+	days = parse_days(channel.get("support_days")) if channel.get("support_days") else tuple(range(7))
+	holiday_list = frappe.get_cached_doc("Social Support Settings").get("holiday_list")
+	return WeeklyHours.every(start, end, days, _holidays(holiday_list))
+
+
+def _seconds(value) -> int:
+	t = get_time(value)
+	return t.hour * 3600 + t.minute * 60 + t.second
+
+
+def _holidays(holiday_list: str | None) -> frozenset:
+	if not holiday_list:
+		return frozenset()
+	today = now_datetime().date()
+	return frozenset(
+		get_datetime(d).date()
+		for d in frappe.get_all(
+			"Holiday",
+			filters={
+				"parenttype": "Holiday List",
+				"parent": holiday_list,
+				"holiday_date": ("between", [add_to_date(today, days=-1), add_to_date(today, days=40)]),
+			},
+			pluck="holiday_date",
+		)
+	)
+
+
+def in_support_hours(channel, now=None) -> bool:
+	return support_hours(channel).is_open(now or now_datetime())
+
+
+def live_wait(channel, now=None) -> str | None:
+	"""The median first response on this channel over its last hours, as people say it; None when the
+	queue has too few answers to tell (then the channel's Expected Wait is used)."""
+	now = now or now_datetime()
+	hours = cint(channel.get("wait_from_last_hours")) or 8
+	tickets = get_adapter()
+	c = tickets.columns("i")
+	rows = frappe.db.sql(
+		f"""select {c["opened_on"]}, {c["first_responded_on"]} from `{tickets.table}` i
+		where {c["channel"]} = %s and {c["first_responded_on"]} >= %s and {c["first_responded_on"]} <= %s""",
+		(channel.name, add_to_date(now, hours=-hours), now),
+	)
+	waits = [
+		max(0.0, time_diff_in_seconds(answered, opened)) for opened, answered in rows if opened and answered
+	]
+	if len(waits) < MIN_SAMPLES:
+		return None
+	n, unit = rounded_wait(median(waits))
+	if unit == "minutes":
+		return _("about {0} minutes").format(n)
+	return _("about 1 hour") if n == 1 else _("about {0} hours").format(n)
 
 
 def render(channel, first_name: str | None, now=None) -> str:
+	now = now or now_datetime()
+	hours = support_hours(channel)
+	open_now = hours.is_open(now)
 	template = (
-		channel.ack_template
-		if in_support_hours(channel, now)
-		else (channel.ack_out_of_hours_template or channel.ack_template)
+		channel.ack_template if open_now else (channel.ack_out_of_hours_template or channel.ack_template)
 	)
-	hours = f"{str(channel.support_hours_start or '')[:5]}–{str(channel.support_hours_end or '')[:5]}"
+	opening = hours.next_opening(now)
+	if opening and opening.date() == now.date():
+		opens = opening.strftime("%H:%M")
+	elif opening:
+		opens = _("{0} {1}").format(_(WEEKDAY_NAMES[opening.weekday()]), opening.strftime("%H:%M"))
+	else:
+		opens = ""
 	values = {
 		"first_name": first_name or "",
-		"wait": channel.expected_wait or "",
-		"hours": hours,
-		"opens": str(channel.support_hours_start or "")[:5],
+		"wait": (live_wait(channel, now) if open_now else None) or channel.expected_wait or "",
+		"hours": f"{str(channel.support_hours_start or '')[:5]}–{str(channel.support_hours_end or '')[:5]}",
+		"opens": opens,
 	}
 	text = template or ""
 	for key, value in values.items():

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
+from frappe.utils import now_datetime
+
+from social_support.tickets import get_adapter
 
 from . import gate
 from .constants import FAILED, HIDE, LIKE, MOVE_TO_DM, REPOST, THANK_PUBLICLY
@@ -15,17 +18,38 @@ from .constants import FAILED, HIDE, LIKE, MOVE_TO_DM, REPOST, THANK_PUBLICLY
 MOVE_TO_DM_NOTE = "Let's continue in a private message so we can look at your details safely."
 
 
-def move_to_dm(ticket: str, text: str, note: str | None = None) -> dict:
-	"""A short public note inviting the customer to private messages, then the private reply."""
+def move_to_dm(ticket: str, text: str | None = None, note: str | None = None) -> dict:
+	"""A short public note inviting the customer to private messages, then the private reply (without
+	a private text, the note only asks the customer to write privately). Either way the public thread
+	is marked moved: the customer's private messages join this ticket, nothing automatic goes public."""
 	if not gate.first_public_inbound(ticket):
 		frappe.throw(_("This conversation is already private."))
 	# both are checked before either is stored: no public note without its private message
-	public_route = gate.ticket_route(ticket, False)
-	private_route = gate.ticket_route(ticket, True)
-	gate.verify(MOVE_TO_DM, text, private_route)
+	# the public note answers the public thread, even when the customer wrote privately since
+	public_route = gate.ticket_route(ticket, False, gate.first_public_inbound(ticket))
+	private_route = gate.ticket_route(ticket, True) if (text or "").strip() else None
+	if private_route:
+		gate.verify(MOVE_TO_DM, text, private_route)
 	public = gate.submit(MOVE_TO_DM, note or _(MOVE_TO_DM_NOTE), route=public_route)
-	private = gate.submit(MOVE_TO_DM, text, route=private_route)
+	private = gate.submit(MOVE_TO_DM, text, route=private_route) if private_route else None
+	mark_moved_to_private(ticket)
 	return {"public": public, "private": private}
+
+
+def mark_moved_to_private(ticket: str) -> None:
+	"""The public thread is marked: from now on nothing automatic is posted there (the gate refuses it)."""
+	tickets = get_adapter()
+	first = not tickets.get(ticket, "moved_to_private_on")
+	tickets.set(ticket, {"moved_to_private_on": now_datetime()})
+	if first:
+		tickets.add_comment(
+			ticket,
+			_(
+				"Moved to private messages. The customer's private messages on this channel join this "
+				"ticket; nothing automatic (follow-up, survey link, acknowledgement) is posted in the "
+				"public thread."
+			),
+		)
 
 
 def thank_publicly(ticket: str, text: str) -> dict:

@@ -366,6 +366,17 @@ def check_hide(message: str, reason: str | None, confirmed: bool) -> None:
 		)
 
 
+MOVED_TO_PRIVATE = "The public conversation was moved to private messages: nothing automatic is posted there."
+
+
+def moved_to_private(route: Route) -> bool:
+	"""A public word on a ticket whose public thread was moved to private (automatic messages never go there)."""
+	if route.mode not in PUBLIC_MODES or route.reference_doctype != get_adapter().doctype:
+		return False
+	ticket = route.ticket or get_adapter().context(route.reference_name) or {}
+	return bool(ticket.get("moved_to_private_on"))
+
+
 # --- the one function ----------------------------------------------------------------------------
 def submit(
 	purpose: str,
@@ -377,9 +388,11 @@ def submit(
 	once_key: str | None = None,
 	reason: str | None = None,
 	confirmed: bool = False,
+	signer: str | None = None,
 ) -> dict:
 	"""Create, check, hold or queue one outbound item. Returns {name, status, warnings,
-	approval_reasons, final_text, errors, existing}."""
+	approval_reasons, final_text, errors, existing}. ``signer``: the agent whose signature an
+	automatic message carries (a follow-up is signed by the agent the customer talked to)."""
 	automatic = purpose in AUTOMATIC
 	user = APP_AUTHOR if automatic else frappe.session.user
 	if not automatic:
@@ -407,12 +420,14 @@ def submit(
 			platform=route.platform,
 			mode=route.mode,
 			handle=route.handle,
-			author=user,
+			author=signer or user,
 			settings=settings,
-			signed=purpose in SIGNED,
+			signed=purpose in SIGNED or bool(signer),
 		)
 	errors = errors_of(checks)
 	warnings = [c.message for c in checks if c.message not in errors]
+	if automatic and moved_to_private(route):
+		errors.append(MOVED_TO_PRIVATE)
 	if errors and purpose not in TEMPLATED:
 		frappe.throw("<br>".join(frappe.utils.escape_html(e) for e in errors), title=_("Reply not sent"))
 	reasons = [] if automatic or errors else approval_reasons(route, warnings, user, settings)

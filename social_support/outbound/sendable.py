@@ -13,8 +13,10 @@ import frappe
 from frappe import _
 from frappe.utils import cint
 
+from social_support.tickets import get_adapter
+
 from .compose import errors_of, final_checks
-from .constants import APPROVED, SENDING
+from .constants import APPROVED, AUTOMATIC, PUBLIC_MODES, SENDING
 
 
 class NotSendable(frappe.ValidationError):
@@ -52,6 +54,9 @@ def assert_sendable(reply_name: str) -> None:
 			"mode",
 			"approvals_needed",
 			"approved_text_hash",
+			"purpose",
+			"reference_doctype",
+			"reference_name",
 		],
 		as_dict=True,
 	)
@@ -84,6 +89,11 @@ def assert_sendable(reply_name: str) -> None:
 					reply_name, needed, len(approvers)
 				)
 			)
+	if reply.purpose in AUTOMATIC and reply.mode in PUBLIC_MODES and _moved_to_private(reply):
+		# the agent moved the conversation after this was queued: it stays unsaid
+		raise NotSendable(
+			_("Reply {0}: the public conversation was moved to private messages.").format(reply_name)
+		)
 	settings = frappe.get_cached_doc("Social Support Settings")
 	errors = errors_of(
 		final_checks(
@@ -92,3 +102,10 @@ def assert_sendable(reply_name: str) -> None:
 	)
 	if errors:
 		raise NotSendable(_("Reply {0} does not pass the checks: {1}").format(reply_name, " ".join(errors)))
+
+
+def _moved_to_private(reply) -> bool:
+	tickets = get_adapter()
+	if reply.reference_doctype != tickets.doctype or not reply.reference_name:
+		return False
+	return bool(tickets.get(reply.reference_name, "moved_to_private_on"))

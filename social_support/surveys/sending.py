@@ -23,7 +23,13 @@ from social_support.core.addresses import is_placeholder
 from social_support.insights.filters import first_assignee
 from social_support.outbound import constants as out
 from social_support.outbound import gate
-from social_support.outbound.gate import Route, first_public_inbound, ticket_context, ticket_route
+from social_support.outbound.gate import (
+	Route,
+	first_public_inbound,
+	latest_inbound,
+	ticket_context,
+	ticket_route,
+)
 from social_support.outbound.send import send_reply
 from social_support.platforms.base import FACEBOOK, INSTAGRAM
 from social_support.platforms.meta import messaging_window
@@ -273,6 +279,9 @@ def _customer_dm_target(ticket):
 	key = ticket.thread_key or ""
 	if key.startswith("dm:"):
 		return key[3:]
+	private = latest_inbound(ticket.name, "DM")
+	if private:
+		return private.author_id  # a public conversation that continued in private messages
 	if ticket.platform == "X":
 		return key.split(":")[-1]  # X lets us write the author of a public mention a out.DM
 	return None  # Meta: a public commenter gets messages only through a private reply, used for agents
@@ -311,6 +320,9 @@ def _dm_route(ticket, tried: list):
 
 
 def _public_route(ticket, tried: list):
+	if ticket.get("moved_to_private_on"):
+		tried.append(_("the public conversation was moved to private messages"))
+		return None
 	first = first_public_inbound(ticket.name)
 	if not first:
 		tried.append(_("no public thread"))

@@ -11,6 +11,7 @@ import unittest
 
 import frappe
 
+from social_support.api import agent
 from social_support.ingest.poll import poll_channel
 from social_support.outbound.send import send_reply
 from social_support.sandbox.server import Sandbox
@@ -19,6 +20,7 @@ from .utils import (
 	CHROMIUM,
 	SocialTestCase,
 	make_channel,
+	make_customer_with_history,
 	open_desk,
 	serve_site,
 	set_policy,
@@ -27,6 +29,7 @@ from .utils import (
 )
 
 SCREENSHOT = os.environ.get("SOCIAL_SUPPORT_SCREENSHOT", "/tmp/social_support_composer.png")
+PANEL_SCREENSHOT = os.environ.get("SOCIAL_SUPPORT_PANEL_SCREENSHOT", "/tmp/social_support_customer_panel.png")
 
 
 @unittest.skipUnless(CHROMIUM and sync_playwright, "needs Debian's chromium and the playwright package")
@@ -81,3 +84,50 @@ class TestComposerInBrowser(SocialTestCase):
 			page.wait_for_selector("text=We are looking into the log-outs now", timeout=30_000)
 			browser.close()
 		self.assertIn("looking into the log-outs", sandbox.x.sent_tweets()[-1]["text"])
+
+	def test_the_composer_shows_the_customer_at_a_glance_and_inserts_a_reference(self):
+		set_policy()
+		sandbox = Sandbox().start()
+		self.addCleanup(sandbox.stop)
+		history = make_customer_with_history(self, sandbox)
+		agent.link_contact(history.ticket, history.known.contact)
+		frappe.db.commit()
+
+		server = serve_site()
+		self.addCleanup(server.shutdown)
+		base = f"http://127.0.0.1:{server.server_port}"
+		with sync_playwright() as p:
+			browser, page = open_desk(p, base, {"width": 1400, "height": 1000})
+			errors = []
+			page.on("pageerror", lambda e: errors.append(str(e)))
+			page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+			page.goto(f"{base}/app/issue/{history.ticket}")
+			try:
+				page.get_by_role("button", name="Social").click(timeout=60_000)
+				page.get_by_role("link", name="Reply on Facebook").click()
+				page.wait_for_selector(".modal.show .social-customer", timeout=30_000)
+			except Exception:
+				page.screenshot(path=PANEL_SCREENSHOT.replace(".png", "-failed.png"))
+				raise AssertionError(f"the composer did not show the customer: {errors}") from None
+			panel = page.locator(".modal.show .social-customer").inner_text()
+			for expected in (
+				history.known.customer,
+				history.email_ticket,
+				"Invoice question by email",
+				history.claim,
+				"mentioned by the customer",
+				"Flagged",
+				"Prefers calls",
+			):
+				self.assertIn(expected, panel)
+			self.assertEqual(page.locator(".modal.show .social-customer .social-mentioned").count(), 1)
+			page.screenshot(path=PANEL_SCREENSHOT)
+			page.locator(".modal.show .social-mentioned .social-insert").click()
+			box = page.locator(".modal.show textarea[data-fieldname='text']")
+			page.wait_for_function(
+				"(name) => (document.querySelector(\".modal.show textarea[data-fieldname='text']\") || {}).value?.includes(name)",
+				arg=history.claim,
+				timeout=10_000,
+			)
+			self.assertIn(f"{history.claim}, Open", box.input_value())
+			browser.close()

@@ -17,6 +17,7 @@ from .utils import (
 	events_of,
 	issue_for,
 	make_channel,
+	remove_record,
 	uid,
 	work,
 )
@@ -158,6 +159,7 @@ class TestProcessing(SocialTestCase):
 				"links": [{"link_doctype": "Customer", "link_name": customer.name}],
 			}
 		).insert(ignore_permissions=True)
+		self.addCleanup(remove_record, "Contact", profile.contact)  # its tickets follow the new contact
 		profile.contact = contact.name
 		profile.save(ignore_permissions=True)
 		frappe.db.commit()

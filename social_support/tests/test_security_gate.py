@@ -243,9 +243,10 @@ class TestAutomaticMessagesAreChecked(GateCase):
 
 	def test_a_follow_up_that_would_leak_personal_data_in_public_is_refused(self):
 		settings = frappe.get_single("Social Support Settings")
-		saved = (settings.followup_after_hours, settings.followup_text)
+		saved = (settings.followup_after_hours, settings.followup_text, settings.followup_public)
 		self.addCleanup(self.restore_followup, *saved)
 		settings.followup_after_hours = 36
+		settings.followup_public = 1
 		settings.followup_text = "Hi {first_name}, is carla.customer@example.com still the right address?"
 		settings.save(ignore_permissions=True)
 		frappe.db.commit()
@@ -269,9 +270,10 @@ class TestAutomaticMessagesAreChecked(GateCase):
 		self.assertIn("Follow-up not sent", comments_on("Issue", ticket))
 		self.assertEqual(len(self.sandbox.x.sent_tweets()), 1)  # only the agent's reply
 
-	def restore_followup(self, hours, text):
+	def restore_followup(self, hours, text, public):
 		frappe.db.set_single_value(
-			"Social Support Settings", {"followup_after_hours": hours, "followup_text": text}
+			"Social Support Settings",
+			{"followup_after_hours": hours, "followup_text": text, "followup_public": public},
 		)
 		frappe.db.commit()
 

@@ -360,6 +360,7 @@ class TestRatingInChannel(SurveyCase):
 
 class TestFollowUps(SurveyCase):
 	def test_one_follow_up_per_wait_counted_from_the_last_message_either_way(self):
+		set_survey_settings(followup_public=1)  # public threads get follow-ups only when a manager says so
 		_channel, ticket, _tweet = self.x_ticket()
 		r = self.send_as("agent.social@example.com", ticket, "Can you send us your order number?")
 		self.assertEqual(send_reply(r["name"]), "Sent")
@@ -390,6 +391,8 @@ class TestFollowUps(SurveyCase):
 		self.assertEqual(send_reply(reply.name), "Sent")
 		self.assertIn("just checking in", self.sandbox.x.sent_tweets()[-1]["text"])
 		self.assertTrue(self.sandbox.x.sent_tweets()[-1]["text"].startswith("@carla "))
+		# signed like the agent's own replies, by the agent the customer talked to (Sam Berg)
+		self.assertTrue(self.sandbox.x.sent_tweets()[-1]["text"].endswith(" ^SB"))
 		self.assertTrue(frappe.db.get_value("Issue", ticket, "social_followup_sent_on"))
 		self.assertIn(
 			"Follow-up",

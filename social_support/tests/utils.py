@@ -27,6 +27,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_test_client, now_datetime
 
+from social_support.analysis.pii import contact_details
 from social_support.api import agent
 from social_support.ingest.events import drain
 from social_support.ingest.poll import poll_channel
@@ -272,6 +273,94 @@ def ensure_user(email, roles, first="Sam", last="Berg"):
 	frappe.clear_cache(user=email)
 
 
+def make_known_customer(case):
+	"""A Contact of a Customer with an email address and a phone number, as the sales team keeps them."""
+	customer = frappe.get_doc(
+		{"doctype": "Customer", "customer_name": "Known Co " + uid(), "customer_type": "Company"}
+	).insert(ignore_permissions=True, ignore_mandatory=True)
+	case.addCleanup(remove_record, "Customer", customer.name)
+	tag = uid()
+	mobile = next(  # a German mobile number the personal-data check recognizes in a message
+		d
+		for d in (uid()[:8] for _ in range(50))
+		if contact_details(f"call me on +49 151 {d[:4]} {d[4:]}", "en").phones
+	)
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": "Carla",
+			"last_name": "Known " + tag,
+			"email_ids": [{"email_id": f"carla.{tag}@example.com", "is_primary": 1}],
+			"phone_nos": [{"phone": f"0151 {mobile}", "is_primary_mobile_no": 1}],
+			"links": [{"link_doctype": "Customer", "link_name": customer.name}],
+		}
+	).insert(ignore_permissions=True)
+	case.addCleanup(remove_record, "Contact", contact.name)
+	frappe.db.commit()
+	return frappe._dict(
+		contact=contact.name,
+		customer=customer.name,
+		email=f"carla.{tag}@example.com",
+		phone=f"+49 151 {mobile[:4]} {mobile[4:]}",  # written another way than the Contact keeps it
+	)
+
+
+def remove_record(doctype, name):
+	"""For addCleanup: a record a test made outside the test channels (a Customer, a Contact, ...)."""
+	frappe.db.rollback()
+	frappe.delete_doc(doctype, name, force=True, ignore_permissions=True, delete_permanently=True)
+	frappe.db.commit()
+
+
+def make_customer_with_history(case, sandbox):
+	"""A known Customer (make_known_customer) with an open Warranty Claim and a closed email ticket,
+	and a Messenger customer on a new test channel who names the claim in a private message (the
+	profile flagged, with a team note); not linked to the Contact yet."""
+	known = make_known_customer(case)
+	claim = frappe.get_doc(
+		{
+			"doctype": "Warranty Claim",
+			"status": "Open",
+			"complaint_date": frappe.utils.today(),
+			"customer": known.customer,
+			"complaint": "Zip broke",
+			"company": frappe.db.get_value("Company", {}, "name"),
+		}
+	).insert(ignore_permissions=True)
+	case.addCleanup(remove_record, "Warranty Claim", claim.name)
+	email_ticket = frappe.get_doc(
+		{
+			"doctype": "Issue",
+			"subject": "Invoice question by email",
+			"raised_by": known.email,
+			"contact": known.contact,
+			"customer": known.customer,
+			"status": "Closed",
+		}
+	).insert(ignore_permissions=True)
+	case.addCleanup(remove_record, "Issue", email_ticket.name)
+	channel = make_channel(
+		"Facebook", "1001", base_url=sandbox.url, poll=1, webhooks=0, name="Panel FB " + uid()
+	)
+	fan = uid("4")
+	sandbox.graph.add_user(fan, "Fiona Fan")
+	m = sandbox.graph.message(
+		"1001", fan, f"Hej! Min reklamation {claim.name} är inte klar än", platform="messenger"
+	)
+	poll_channel(channel.name)
+	ticket = frappe.db.get_value(
+		"Social Message", {"message_key": f"{channel.name}:{m['id']}"}, "reference_name"
+	)
+	profile = f"Facebook-{fan}"
+	frappe.db.set_value("Social Profile", profile, {"notes": "<p>Prefers <b>calls</b></p>", "flagged": 1})
+	# linking the profile to the known Contact leaves its own Contact behind
+	case.addCleanup(remove_record, "Contact", frappe.db.get_value("Social Profile", profile, "contact"))
+	frappe.db.commit()
+	return frappe._dict(
+		known=known, claim=claim.name, email_ticket=email_ticket.name, ticket=ticket, profile=profile
+	)
+
+
 def set_policy(**values):
 	base = {
 		"approve_all": 0,
@@ -304,6 +393,8 @@ def set_survey_settings(**values):
 		"default_language": "en",
 		"followup_after_hours": 36,
 		"followup_text": "Hi {first_name}, just checking in: is there anything else we can help with?",
+		"followup_public": 0,
+		"continuity_days": 7,
 	}
 	base.update(values)
 	settings = frappe.get_single("Social Support Settings")

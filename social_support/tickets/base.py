@@ -37,6 +37,9 @@ FIELD_NAMES = (
 	"last_inbound_on",
 	"followup_sent_on",
 	"satisfaction",
+	"moved_to_private_on",  # the public thread was moved to private: nothing automatic is posted there
+	"raised_by",  # the customer's address (a placeholder when they have no real one)
+	"suggested_contact",  # "same person as <Contact>?": offered, never applied without an agent
 )
 
 # a ticket's social context (:meth:`TicketAdapter.context`): these keys, read in one query
@@ -50,6 +53,7 @@ CONTEXT_FIELDS = (
 	"contact",
 	"language",
 	"last_inbound_on",
+	"moved_to_private_on",
 )
 
 
@@ -146,6 +150,10 @@ class TicketAdapter:
 		raise NotImplementedError
 
 	def latest_for_thread(self, channel: str, thread_key: str) -> TicketRef | None:
+		raise NotImplementedError
+
+	def ref(self, name: str) -> TicketRef | None:
+		"""The ticket's state as the reopen rule reads it (as ``latest_for_thread`` gives it)."""
 		raise NotImplementedError
 
 	# --- permissions --------------------------------------------------------------------------------

@@ -36,6 +36,9 @@ FIELDS = {
 	"last_inbound_on": "social_last_inbound_on",
 	"followup_sent_on": "social_followup_sent_on",
 	"satisfaction": "social_satisfaction",
+	"moved_to_private_on": "social_moved_to_private_on",
+	"raised_by": "raised_by",
+	"suggested_contact": "social_suggested_contact",
 }
 
 # the Social section the app adds to the Issue form (created on every migrate)
@@ -171,6 +174,23 @@ CUSTOM_FIELDS = [
 		"insert_after": "social_followup_sent_on",
 		"read_only": 1,
 	},
+	{
+		"fieldname": "social_moved_to_private_on",
+		"fieldtype": "Datetime",
+		"label": "Moved to Private",
+		"description": "The public thread was moved to private messages: nothing automatic is posted there.",
+		"insert_after": "social_last_inbound_on",
+		"read_only": 1,
+	},
+	{
+		"fieldname": "social_suggested_contact",
+		"fieldtype": "Link",
+		"options": "Contact",
+		"label": "Same Person As?",
+		"description": "The customer's private message named an email or phone number of this Contact. Link it from Social > Link Contact; nothing is merged on its own.",
+		"insert_after": "social_moved_to_private_on",
+		"read_only": 1,
+	},
 ]
 
 # covering indexes for the managers' reports (measured on 100,000 messages / 20,000 tickets, see
@@ -280,12 +300,16 @@ class IssueAdapter(TicketAdapter):
 			(channel, thread_key),
 			as_dict=True,
 		)
-		if not rows:
-			return None
-		r = rows[0]
-		closed = r.status in CLOSED
-		closed_on = get_datetime(r.resolved_on or r.modified) if closed else None
-		return TicketRef(DOCTYPE, r.name, r.status, closed, closed_on)
+		return _ref(rows[0]) if rows else None
+
+	def ref(self, name: str) -> TicketRef | None:
+		row = frappe.db.get_value(
+			DOCTYPE,
+			name,
+			["name", "status", f"{resolved_on_field()} as resolved_on", "modified"],
+			as_dict=True,
+		)
+		return _ref(row) if row else None
 
 	def create(self, t: NewTicket) -> str:
 		settings = frappe.get_cached_doc("Social Support Settings")
@@ -377,6 +401,12 @@ class IssueAdapter(TicketAdapter):
 
 	def touch_inbound(self, name: str, at: datetime) -> None:
 		frappe.db.set_value(DOCTYPE, name, "social_last_inbound_on", at, update_modified=False)
+
+
+def _ref(r) -> TicketRef:
+	closed = r.status in CLOSED
+	closed_on = get_datetime(r.resolved_on or r.modified) if closed else None
+	return TicketRef(DOCTYPE, r.name, r.status, closed, closed_on)
 
 
 def _analysis_fields(analysis) -> dict:

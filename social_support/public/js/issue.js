@@ -12,6 +12,13 @@ frappe.ui.form.on("Issue", {
 			"blue",
 			true
 		);
+		if (frm.doc.social_moved_to_private_on) {
+			frm.dashboard.add_comment(
+				__("Moved to private messages: the customer's private messages join this ticket, and nothing automatic is posted in the public thread."),
+				"orange",
+				true
+			);
+		}
 		frm.add_custom_button(__("Reply on {0}", [frm.doc.social_platform]), () => social_support.open_composer(frm), __("Social"));
 		if (frm.doc.social_permalink) {
 			frm.add_custom_button(__("Open on {0}", [frm.doc.social_platform]), () => window.open(frm.doc.social_permalink, "_blank", "noopener"), __("Social"));
@@ -19,10 +26,10 @@ frappe.ui.form.on("Issue", {
 		if (frm.doc.social_conversation === "Public") {
 			frm.add_custom_button(__("Move to DM"), () => {
 				frappe.prompt(
-					[{ fieldname: "text", fieldtype: "Small Text", label: __("Private message"), reqd: 1 }],
+					[{ fieldname: "text", fieldtype: "Small Text", label: __("Private message"), description: __("Leave empty to only ask the customer to write privately.") }],
 					(v) =>
 						frappe.xcall("social_support.api.agent.move_to_dm", { ticket: frm.doc.name, text: v.text }).then(() => {
-							frappe.show_alert({ message: __("Public note and private message queued"), indicator: "green" });
+							frappe.show_alert({ message: v.text ? __("Public note and private message queued") : __("Public note queued"), indicator: "green" });
 							frm.reload_doc();
 						}),
 					__("Move to DM: a short public note, then your private message")
@@ -40,12 +47,46 @@ frappe.ui.form.on("Issue", {
 		frm.add_custom_button(__("Replies"), () => frappe.set_route("List", "Social Reply", { reference_name: frm.doc.name }), __("Social"));
 		if (frm.doc.social_profile) {
 			frm.add_custom_button(__("Profile"), () => frappe.set_route("Form", "Social Profile", frm.doc.social_profile), __("Social"));
+			social_support.contact_actions(frm);
 		}
+		frm.add_custom_button(__("Customer at a Glance"), () => {
+			frappe.xcall("social_support.api.agent.customer_panel", { ticket: frm.doc.name }).then((panel) =>
+				frappe.msgprint({ title: __("Customer at a glance"), message: social_support.render_customer(panel), wide: true })
+			);
+		}, __("Social"));
 		social_support.show_reply_states(frm);
 	},
 });
 
 frappe.provide("social_support");
+
+// one customer across channels: link the profile to a Contact an agent confirms; never on its own
+social_support.contact_actions = function (frm) {
+	const link = (contact) =>
+		frappe.xcall("social_support.api.agent.link_contact", { ticket: frm.doc.name, contact }).then(() => {
+			frappe.show_alert({ message: __("Profile linked; its tickets follow"), indicator: "green" });
+			frm.reload_doc();
+		});
+	if (frm.doc.social_suggested_contact && frm.doc.social_suggested_contact !== frm.doc.contact) {
+		const who = frappe.utils.escape_html(frm.doc.social_suggested_contact);
+		frm.dashboard.add_comment(__("Same person as {0}? The customer's private message names an email or phone number of that Contact.", [who]), "yellow", true);
+		frm.add_custom_button(__("Same person as {0}", [who]), () => link(frm.doc.social_suggested_contact), __("Social"));
+	}
+	frm.add_custom_button(__("Link to Existing Contact"), () => {
+		frappe.prompt(
+			[{ fieldname: "contact", fieldtype: "Link", options: "Contact", label: __("Contact"), reqd: 1 }],
+			(v) => link(v.contact),
+			__("Link this social profile to a Contact")
+		);
+	}, __("Social"));
+	if (frm.doc.contact) {
+		frm.add_custom_button(__("Unlink Contact"), () => {
+			frappe.confirm(__("Give this social profile its own new Contact again? Its tickets follow."), () =>
+				frappe.xcall("social_support.api.agent.unlink_contact", { ticket: frm.doc.name }).then(() => frm.reload_doc())
+			);
+		}, __("Social"));
+	}
+};
 
 social_support.show_reply_states = function (frm) {
 	frappe.xcall("social_support.api.agent.composer_context", { ticket: frm.doc.name }).then((ctx) => {
@@ -77,6 +118,40 @@ social_support.render_thread = function (thread) {
 	);
 };
 
+// the customer at a glance: everything from the server is escaped here; links only to desk routes
+social_support.render_customer = function (panel, insertable) {
+	const e = (v) => frappe.utils.escape_html(v == null ? "" : String(v));
+	const link = (doctype, name) => `<a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(name)}">${e(name)}</a>`;
+	let html = '<div class="social-customer small">';
+	const who = [panel.customer && __("Customer {0}", [link("Customer", panel.customer)]), panel.contact && __("Contact {0}", [link("Contact", panel.contact)])].filter(Boolean);
+	if (who.length) html += `<div>${who.join(" · ")}</div>`;
+	const facts = [];
+	if (panel.first_seen) facts.push(__("first seen {0}", [e(frappe.datetime.str_to_user(panel.first_seen))]));
+	if ((panel.languages || []).length) facts.push(__("writes in {0}", [e(panel.languages.join(", "))]));
+	if (facts.length) html += `<div class="text-muted">${facts.join(" · ")}</div>`;
+	(panel.profiles || []).forEach((p) => {
+		html += `<div>${e(p.platform)} ${p.handle ? "@" + e(p.handle) : e(p.display_name)}${p.flagged ? ' <span class="indicator-pill red">' + __("Flagged") + "</span>" : ""}${p.notes ? ' <span class="text-muted">— ' + e(p.notes) + "</span>" : ""}</div>`;
+	});
+	if ((panel.tickets || []).length) {
+		html += `<div class="mt-2"><b>${__("Other tickets")}</b></div>`;
+		panel.tickets.forEach((t) => {
+			html += `<div>${link("Issue", t.name)} ${e(t.subject)} · ${e(__(t.status))}${t.channel ? " · " + e(t.channel) : " · " + __("email")}${t.satisfaction ? " · CSAT " + e(t.satisfaction) + "/5" : ""}</div>`;
+		});
+	}
+	Object.entries(panel.records || {}).forEach(([doctype, rows]) => {
+		if (!rows.length) return;
+		html += `<div class="mt-2"><b>${__(doctype)}</b></div>`;
+		rows.forEach((r) => {
+			const bits = [e(__(r.status || ""))];
+			if (r.tracking) bits.push(__("tracking {0}", [e(r.tracking)]));
+			if (r.outstanding_amount) bits.push(__("outstanding {0}", [e(format_currency(r.outstanding_amount, r.currency))]));
+			const ref = [r.name, r.status, r.tracking && __("tracking {0}", [r.tracking])].filter(Boolean).join(", ");
+			html += `<div class="${r.mentioned ? "social-mentioned bg-warning-subtle" : ""}">${link(doctype, r.name)} ${bits.join(" · ")}${r.mentioned ? " · <b>" + __("mentioned by the customer") + "</b>" : ""}${insertable ? ` <a class="social-insert" data-ref="${e(ref)}">${__("insert")}</a>` : ""}</div>`;
+		});
+	});
+	return html + "</div>";
+};
+
 social_support.open_composer = function (frm) {
 	frappe.xcall("social_support.api.agent.composer_context", { ticket: frm.doc.name }).then((ctx) => {
 		if (!ctx.can_post) {
@@ -88,6 +163,7 @@ social_support.open_composer = function (frm) {
 			title: __("Reply on {0}", [ctx.platform]),
 			size: "large",
 			fields: [
+				{ fieldtype: "HTML", fieldname: "customer" },
 				{ fieldtype: "HTML", fieldname: "thread" },
 				{
 					fieldtype: "Check",
@@ -124,6 +200,15 @@ social_support.open_composer = function (frm) {
 			},
 		});
 		d.fields_dict.thread.$wrapper.html(social_support.render_thread(ctx.thread || []));
+		frappe.xcall("social_support.api.agent.customer_panel", { ticket: frm.doc.name }).then((panel) => {
+			const $c = d.fields_dict.customer.$wrapper;
+			$c.html(social_support.render_customer(panel, true));
+			// a reference (number, status, tracking) goes into the reply; the personal-data check still applies
+			$c.find(".social-insert").on("click", function () {
+				const text = (d.get_value("text") || "").trimEnd();
+				d.set_value("text", (text ? text + " " : "") + $(this).attr("data-ref")).then(check);
+			});
+		});
 		const feedback = d.fields_dict.feedback.$wrapper;
 		let timer = null;
 		const check = () => {
@@ -148,7 +233,8 @@ social_support.open_composer = function (frm) {
 			clearTimeout(timer);
 			timer = setTimeout(check, 250);
 		});
-		d.fields_dict.private.$input.on("change", check);
+		// a private conversation shows the box read-only: there is nothing to change then
+		if (d.fields_dict.private.$input) d.fields_dict.private.$input.on("change", check);
 		d.fields_dict.canned.$input.on("awesomplete-selectcomplete change", () => {
 			const name = d.get_value("canned");
 			if (!name) return;

@@ -3,6 +3,8 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint
 
+from social_support.ingest.customers import on_profile_contact_change
+
 # these decide whether a reply to the profile waits for approval (approve_flagged, approve_min_followers)
 POLICY_FIELDS = ("flagged", "follower_count")
 POLICY_ROLES = ("Social Manager", "System Manager")
@@ -11,6 +13,7 @@ POLICY_ROLES = ("Social Manager", "System Manager")
 class SocialProfile(Document):
 	def validate(self):
 		self.check_policy_fields()
+		self.check_contact_link()
 		if self.contact:
 			# shown on the profile so agents see the account at a glance
 			self.customer = frappe.db.get_value(
@@ -20,6 +23,19 @@ class SocialProfile(Document):
 			)
 		else:
 			self.customer = None
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		if before and (before.contact or None) != (self.contact or None):
+			# through any door (the desk actions, the form, REST): the tickets follow, and it is written down
+			on_profile_contact_change(self, before.contact, self.contact)
+
+	def check_contact_link(self):
+		"""Linking a profile to a Contact (any door) needs read on that Contact: no linking blind."""
+		before = self.get_doc_before_save()
+		if self.is_new() or not before or not self.contact or before.contact == self.contact:
+			return
+		frappe.has_permission("Contact", "read", self.contact, throw=True)
 
 	def check_policy_fields(self):
 		"""Agents edit notes and contact links; only managers change what the approval policy reads."""
