@@ -8,7 +8,8 @@ Reads: GET /vN/{page}/feed, /vN/{id}/conversations?platform=messenger|instagram,
 /vN/{ig}/media, /vN/{id}. Writes: POST /vN/{comment-or-post}/comments,
 /vN/{ig-comment}/replies, /vN/{page-or-ig}/messages (24 h RESPONSE window, 7-day
 HUMAN_AGENT tag, one private reply per comment), /vN/{comment} (is_hidden / hide),
-/vN/{id}/likes.
+/vN/{id}/likes. ``vN`` is judged by Meta's version list (``platforms/meta/versions.py``) on
+``today``: a version past its end date answers code 2635, an unknown one 2500.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from social_support.platforms.meta.versions import DEFAULT_GRAPH_VERSION, version_status
 from social_support.platforms.meta.webhook import signature
 
 from .wire import Request, Response
@@ -64,6 +66,7 @@ class GraphApi:
 		self.likes: list[str] = []
 		self.revoked: set[str] = set()
 		self.sent: list[dict] = []  # every write the app made, for assertions
+		self.today = None  # the date versions are judged by (None = today, UTC)
 
 	# --- python API ------------------------------------------------------------------------
 	def next_id(self) -> str:
@@ -361,16 +364,32 @@ class GraphApi:
 			return self._respond(
 				graph_error("Error validating access token: The session has been invalidated.", 190, 460)
 			)
-		m = re.match(r"^/v\d+\.\d+/([^/]+)(?:/([^/]+))?/?$", req.path)
+		m = re.match(r"^/(v\d+\.\d+)/([^/]+)(?:/([^/]+))?/?$", req.path)
 		if not m:
 			return self._respond(graph_error(f"Unknown path {req.path}", 100))
-		obj, edge = m.group(1), m.group(2)
+		refused = self._version_refused(m.group(1))
+		if refused:
+			return self._respond(refused)
+		obj, edge = m.group(2), m.group(3)
 		with self.sandbox.lock:
 			if req.method == "GET":
 				resp = self._read(req, params, token, obj, edge)
 			else:
 				resp = self._write(params, obj, edge)
 		return self._respond(resp)
+
+	def _version_refused(self, version: str) -> Response | None:
+		"""Versions past their end date and versions Meta never listed are refused (Meta's own
+		table, in ``platforms/meta/versions.py``); ``self.today`` moves the calendar in tests."""
+		status, _until = version_status(version, self.today or datetime.now(timezone.utc).date())
+		if status == "expired":
+			return graph_error(
+				f"(#2635) You are calling a deprecated version of the Graph API. Please update to the latest version: {DEFAULT_GRAPH_VERSION}.",
+				2635,
+			)
+		if status == "unknown":
+			return graph_error(f"Unknown path components: /{version}", 2500)
+		return None
 
 	# --- reads -----------------------------------------------------------------------------
 	def _paged(self, req: Request, params: dict, token: str, rows: list[dict]) -> Response:

@@ -35,6 +35,9 @@ from .wire import Request, Response
 
 ACCOUNT_ID = "99"
 ACCOUNT_HANDLE = "brand"
+SELF_SERVE = "self-serve"
+ENTERPRISE = "enterprise"
+_MENTION = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_]{1,15})")
 WINDOW_SECONDS = 15 * 60
 TCO_LENGTH = 23  # X counts every link as 23 characters, whatever its length
 _LINK = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -126,6 +129,8 @@ class XApi:
 		self.oauth1_secrets: dict[tuple[str, str], tuple[str, str]] = {}
 		self.limits: dict[str, int] = {}
 		self.used: dict[str, list[float]] = {}
+		# "self-serve" (pay-per-use) or "enterprise": what X allows the app (see platforms/x/rules.py)
+		self.access = SELF_SERVE
 		self.add_user(ACCOUNT_ID, ACCOUNT_HANDLE, "Brand Support")
 
 	# --- python API (tests, demo) ----------------------------------------------------------
@@ -145,10 +150,17 @@ class XApi:
 			return user
 
 	def post_tweet(
-		self, author_id: str, text: str, in_reply_to: str | None = None, at: float | None = None
+		self,
+		author_id: str,
+		text: str,
+		in_reply_to: str | None = None,
+		at: float | None = None,
+		quote_of: str | None = None,
 	) -> dict:
-		"""A tweet by anyone (a customer mention, a reply, the account's own post). ``text`` is what
-		X shows (rendered: t.co links, escaped entities); ``_source`` what was written."""
+		"""A tweet by anyone (a customer mention, a reply, a quote, the account's own post). ``text``
+		is what X shows (rendered: t.co links, escaped entities); ``_source`` what was written.
+		``entities.mentions`` lists the known users it @mentions, and for a reply the author of the
+		post answered (X puts that mention in front of a reply)."""
 		with self.sandbox.lock:
 			tid = self.next_id()
 			tweet = {
@@ -161,13 +173,39 @@ class XApi:
 				"conversation_id": tid,
 				"_ts": at or time.time(),
 			}
+			mentioned = [u for u in (self._user_by_handle(h) for h in _MENTION.findall(text)) if u]
 			if in_reply_to:
 				parent = self.tweet(in_reply_to)
 				tweet["conversation_id"] = parent["conversation_id"] if parent else in_reply_to
 				tweet["in_reply_to_user_id"] = parent["author_id"] if parent else None
 				tweet["referenced_tweets"] = [{"type": "replied_to", "id": str(in_reply_to)}]
+				if parent and parent["author_id"] in self.users:
+					mentioned.insert(0, self.users[parent["author_id"]])
+			if quote_of:
+				tweet.setdefault("referenced_tweets", []).append({"type": "quoted", "id": str(quote_of)})
+			if mentioned:
+				seen = {}
+				for u in mentioned:
+					seen.setdefault(u["id"], {"username": u["username"], "id": u["id"]})
+				tweet["entities"] = {"mentions": list(seen.values())}
 			self.tweets.append(tweet)
 			return tweet
+
+	def _user_by_handle(self, handle: str) -> dict | None:
+		return next((u for u in self.users.values() if u["username"].lower() == handle.lower()), None)
+
+	def summons(self, tweet: dict, user_id: str) -> bool:
+		"""Whether ``tweet`` lets ``user_id`` reply under X's rule for self-serve apps: it @mentions
+		the user or quotes one of their posts (the user's own posts need no summons)."""
+		if tweet["author_id"] == user_id:
+			return True
+		if any(m["id"] == user_id for m in (tweet.get("entities") or {}).get("mentions") or []):
+			return True
+		for ref in tweet.get("referenced_tweets") or []:
+			quoted = self.tweet(ref["id"]) if ref["type"] == "quoted" else None
+			if quoted and quoted["author_id"] == user_id:
+				return True
+		return False
 
 	def send_dm_to(self, account_id: str, sender_id: str, text: str, at: float | None = None) -> dict:
 		"""A customer's DM to the account."""
@@ -254,7 +292,9 @@ class XApi:
 						}
 					],
 				}
-			parent = (t.get("referenced_tweets") or [{}])[0].get("id")
+			parent = next(
+				(r["id"] for r in t.get("referenced_tweets") or [] if r["type"] == "replied_to"), None
+			)
 			obj = {
 				"created_at": _v1_time(t["_ts"]),
 				"id": int(t["id"]),
@@ -264,7 +304,22 @@ class XApi:
 				"in_reply_to_user_id_str": t.get("in_reply_to_user_id"),
 				"user": self._v1_user(t["author_id"]),
 				"timestamp_ms": str(int(t["_ts"] * 1000)),
+				"entities": {
+					"user_mentions": [
+						{"id_str": m["id"], "screen_name": m["username"]}
+						for m in (t.get("entities") or {}).get("mentions") or []
+					]
+				},
 			}
+			quoted = next((r["id"] for r in t.get("referenced_tweets") or [] if r["type"] == "quoted"), None)
+			if quoted and self.tweet(quoted):
+				q = self.tweet(quoted)
+				obj["is_quote_status"] = True
+				obj["quoted_status"] = {
+					"id_str": q["id"],
+					"text": q["text"],
+					"user": self._v1_user(q["author_id"]),
+				}
 			if len(t["text"]) > 140:
 				obj["text"] = t["text"][:140]
 				obj["truncated"] = True
@@ -330,7 +385,7 @@ class XApi:
 
 	def control(self, action: str, data: dict) -> Response:
 		"""``POST /_sandbox/x/<action>`` with a JSON body: user {user_id, username, name?, followers?},
-		tweet {author_id, text, in_reply_to?}, dm {sender_id, text, account_id?}, revoke {token},
+		tweet {author_id, text, in_reply_to?, quote_of?}, access {access: self-serve|enterprise}, dm {sender_id, text, account_id?}, revoke {token},
 		rate_limit {endpoint, limit}, oauth1_secrets {consumer_key, consumer_secret, token,
 		token_secret}, state {} (all tweets and DMs)."""
 		if action == "user":
@@ -342,8 +397,21 @@ class XApi:
 			)
 		if action == "tweet":
 			return Response(
-				200, self._public(self.post_tweet(data["author_id"], data["text"], data.get("in_reply_to")))
+				200,
+				self._public(
+					self.post_tweet(
+						data["author_id"],
+						data["text"],
+						data.get("in_reply_to"),
+						quote_of=data.get("quote_of"),
+					)
+				),
 			)
+		if action == "access":
+			if data.get("access") not in (SELF_SERVE, ENTERPRISE):
+				return Response(400, {"error": "access is self-serve or enterprise"})
+			self.access = data["access"]
+			return Response(200, {"ok": True})
 		if action == "dm":
 			return Response(
 				200,
@@ -460,6 +528,14 @@ class XApi:
 			body["data"] = [make_data(t) for t in chunk]
 			users = {self._author_of(t) for t in chunk}
 			body["includes"] = {"users": [self.users[u] for u in users if u in self.users]}
+			refs = [
+				self.tweet(r["id"])
+				for t in chunk
+				for r in t.get("referenced_tweets") or []
+				if r["type"] == "quoted" and self.tweet(r["id"])
+			]
+			if refs:
+				body["includes"]["tweets"] = [self._public(r) for r in refs]
 		return Response(200, body)
 
 	@staticmethod
@@ -513,12 +589,20 @@ class XApi:
 		reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
 		if reply_to and not self.tweet(reply_to):
 			return _error(400, "Invalid Request", "The tweet you are replying to does not exist.")
+		if reply_to and self.access == SELF_SERVE and not self.summons(self.tweet(reply_to), me):
+			return _error(
+				403,
+				"Forbidden",
+				"Reply to this post is not allowed: its author has not mentioned you or quoted your post.",
+			)
 		tweet = self.post_tweet(me, text, in_reply_to=reply_to)
 		return Response(
 			201, {"data": {"id": tweet["id"], "text": tweet["text"], "edit_history_tweet_ids": [tweet["id"]]}}
 		)
 
 	def _like(self, req, token, user_id):
+		if self.access == SELF_SERVE:
+			return _error(403, "Forbidden", "Likes are not available to self-serve (pay-per-use) apps.")
 		tid = str(req.json().get("tweet_id"))
 		if not self.tweet(tid):
 			return _error(404, "Not Found Error", "tweet not found")

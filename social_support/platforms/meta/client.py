@@ -31,12 +31,14 @@ from ..base import (
 	RateLimited,
 	SendResult,
 	TransientError,
+	VersionRefused,
 	same_text,
 	utc,
 )
 from ..hosts import origin
 from . import constants as c
 from .parse import latest_time
+from .versions import is_version_error, normalize_version, version_advice
 
 
 class _RewritingSession(requests.Session):
@@ -109,7 +111,7 @@ def _regain_seconds(response) -> float | None:
 	return max(minutes) * 60 if minutes and max(minutes) > 0 else None
 
 
-def classify(exc: Exception, response=None) -> PlatformError:
+def classify(exc: Exception, response=None, version: str | None = None) -> PlatformError:
 	if isinstance(exc, PlatformError):
 		return exc
 	if isinstance(exc, requests.RequestException):
@@ -125,6 +127,8 @@ def classify(exc: Exception, response=None) -> PlatformError:
 	kw = {"status": status, "code": code, "subcode": subcode, "raw": result or None}
 	if code in c.AUTH_CODES:
 		return AuthError(message, **kw)
+	if is_version_error(code, message):
+		return VersionRefused(f"{version_advice(version or c.GRAPH_VERSION)} Meta said: {message}", **kw)
 	if code in c.RATE_LIMIT_CODES:
 		return RateLimited(message, retry_after=_regain_seconds(response) or c.DEFAULT_RETRY_AFTER, **kw)
 	if code == 10 and subcode == c.OUTSIDE_WINDOW_SUBCODE:
@@ -169,14 +173,18 @@ class MetaClient:
 		self.graph = facebook.GraphAPI(
 			access_token=config.credentials.get("access_token"), timeout=config.timeout, session=self.session
 		)
-		self.graph.version = c.GRAPH_VERSION
+		try:
+			self.version = normalize_version(getattr(config, "graph_version", None))
+		except ValueError as e:
+			raise VersionRefused(str(e)) from None
+		self.graph.version = self.version
 
 	def _request(self, path: str, args: dict | None = None, post_args: dict | None = None) -> dict:
 		self.session.last_response = None
 		try:
-			return self.graph.request(f"{c.GRAPH_VERSION}/{path}", args=args, post_args=post_args)
+			return self.graph.request(f"{self.version}/{path}", args=args, post_args=post_args)
 		except Exception as e:
-			raise classify(e, self.session.last_response) from e
+			raise classify(e, self.session.last_response, self.version) from e
 
 	# --- polling ---------------------------------------------------------------------------
 	def streams(self) -> list[str]:

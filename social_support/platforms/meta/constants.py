@@ -1,7 +1,9 @@
 """Meta Graph API constants: versions, streams, fields, error codes, limits, windows."""
 
+from .versions import DEFAULT_GRAPH_VERSION
+
 OFFICIAL_HOST = "https://graph.facebook.com"
-GRAPH_VERSION = "v19.0"
+GRAPH_VERSION = DEFAULT_GRAPH_VERSION  # the default; a channel's own comes from its settings
 
 STREAM_FEED = "feed"
 STREAM_MESSENGER = "messenger"

@@ -28,6 +28,7 @@ from ..base import (
 	signature_matches,
 	x_permalink,
 )
+from .rules import summoned_by_v1
 
 
 def signature(body: bytes, consumer_secret: str) -> str:
@@ -122,6 +123,7 @@ def _tweet_item(tweet: dict, account_id: str) -> InboundItem | None:
 		permalink=x_permalink(author.handle, tid),
 		attachments=media,
 		stream="webhook",
+		summoned=None if outbound else summoned_by_v1(tweet, account_id),
 	)
 
 

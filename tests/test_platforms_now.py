@@ -1,0 +1,168 @@
+"""The platforms as documented on 2026-12-01 (docs/platforms.md): the Graph API version as a
+setting, and X's rules for self-serve apps (public replies only when summoned; no likes,
+follows or quote-posts), through the real clients against the sandbox."""
+
+from datetime import date
+
+import pytest
+
+from social_support.platforms import ChannelConfig, make_client
+from social_support.platforms.base import PermissionDenied, VersionRefused
+from social_support.platforms.meta.versions import (
+	DEFAULT_GRAPH_VERSION,
+	describe_version,
+	is_version_error,
+	normalize_version,
+	version_status,
+)
+from social_support.platforms.x import parse_poll, parse_webhook
+from social_support.platforms.x.rules import (
+	ENTERPRISE,
+	PAY_PER_USE,
+	mentions_handle,
+	unavailable_actions,
+)
+
+PAGE = "1001"
+X_CREDS = {
+	"consumer_key": "ck",
+	"consumer_secret": "cs",
+	"access_token": "99-sandbox",
+	"access_token_secret": "ats",
+	"bearer_token": "app-bearer",
+}
+
+
+# --- Graph API version ---------------------------------------------------------------------------
+def test_version_is_written_one_way_and_judged_by_metas_table():
+	assert DEFAULT_GRAPH_VERSION == "v26.0"
+	assert normalize_version(None) == normalize_version("  ") == "v26.0"
+	assert normalize_version("25") == normalize_version("v25.0") == normalize_version("V25.0") == "v25.0"
+	for bad in ("latest", "v25.0.1", "26.0/../me", "v25.0?x=1"):
+		with pytest.raises(ValueError):
+			normalize_version(bad)
+	today = date(2026, 12, 1)
+	assert version_status("v19.0", today) == ("expired", date(2026, 5, 21))
+	assert version_status("v20.0", today) == ("expired", date(2026, 9, 24))
+	assert version_status("v21.0", today) == ("available", date(2027, 1, 21))
+	assert version_status("v21.0", date(2027, 1, 21))[0] == "expired"
+	assert version_status("v26.0", today) == ("available", None)
+	assert version_status("v99.0", today) == ("unknown", None)
+	assert describe_version("v19.0", today) == "v19.0: expired on 2026-05-21; change it to v26.0"
+	assert describe_version("v26.0", today) == "v26.0: available, no end date announced"
+	assert describe_version("v25.0", today) == "v25.0: available until 2028-07-29"
+
+
+def test_version_errors_are_recognised_by_code():
+	assert is_version_error(2635, "(#2635) You are calling a deprecated version")
+	assert is_version_error(12, "feed is deprecated for versions v2.4 and higher")
+	assert is_version_error(2500, "Unknown path components: /v99.0")
+	assert not is_version_error(2500, "An active access token must be used")
+	assert not is_version_error(100, "(#100) The parameter message is required")
+
+
+def graph_client(sandbox, version=None, platform="Facebook", account=PAGE):
+	return make_client(
+		ChannelConfig(
+			platform,
+			account,
+			None,
+			sandbox.url,
+			{"access_token": "page-token"},
+			timeout=2,
+			graph_version=version,
+		)
+	)
+
+
+def test_the_client_calls_the_channels_version_and_the_default_otherwise(sandbox):
+	sandbox.graph.page_post(PAGE, "hello")
+	list(graph_client(sandbox).poll("feed", None))
+	assert sandbox.requests[-1].path == f"/v26.0/{PAGE}/feed"
+	list(graph_client(sandbox, "25").poll("feed", None))
+	assert sandbox.requests[-1].path == f"/v25.0/{PAGE}/feed"
+
+
+def test_an_expired_version_is_refused_with_what_to_change(sandbox):
+	sandbox.graph.page_post(PAGE, "hello")
+	with pytest.raises(VersionRefused) as e:
+		list(graph_client(sandbox, "v19.0").poll("feed", None))
+	msg = str(e.value)
+	assert "v19.0 was refused" in msg and "Graph API Version" in msg and "v26.0" in msg
+	assert e.value.code == 2635 and not e.value.retryable
+	with pytest.raises(VersionRefused) as e:
+		graph_client(sandbox, "v99.0").reply_public("123", "hi")
+	assert e.value.code == 2500 and "v99.0 was refused" in str(e.value)
+	with pytest.raises(VersionRefused):
+		graph_client(sandbox, "newest")  # not a version at all: nothing is sent
+	# the sandbox judges by its calendar: v21.0 is served until 2027-01-21
+	sandbox.graph.today = date(2027, 1, 20)
+	list(graph_client(sandbox, "v21.0").poll("feed", None))
+	sandbox.graph.today = date(2027, 1, 21)
+	with pytest.raises(VersionRefused):
+		list(graph_client(sandbox, "v21.0").poll("feed", None))
+
+
+# --- X: who may be answered in public -------------------------------------------------------------
+@pytest.fixture()
+def x(sandbox):
+	sandbox.x.add_user("7", "cust", "Customer")
+	return make_client(ChannelConfig("X", "99", "brand", sandbox.url, dict(X_CREDS), ["acme"], timeout=3))
+
+
+def polled(client, stream):
+	return {i.external_id: i for p in client.poll(stream, None) for i in parse_poll(stream, p.raw, "99")}
+
+
+def test_polled_posts_say_whether_they_summon_the_account(sandbox, x):
+	brand_post = sandbox.x.post_tweet("99", "Our autumn range is out")
+	mention = sandbox.x.post_tweet("7", "@Brand my order is late")
+	reply = sandbox.x.post_tweet("7", "love it", in_reply_to=brand_post["id"])
+	quote = sandbox.x.post_tweet("7", "look at this acme thing", quote_of=brand_post["id"])
+	talk = sandbox.x.post_tweet("7", "anyone tried acme? @brandnew fans")
+	mentions = polled(x, "mentions")
+	assert mentions[mention["id"]].summoned is True
+	assert mentions[reply["id"]].summoned is True  # X puts the answered author's mention in front
+	search = polled(x, "search")
+	assert search[quote["id"]].summoned is True  # quoted post by the account, from includes.tweets
+	assert search[talk["id"]].summoned is False  # @brandnew is someone else
+	assert brand_post["id"] not in search or search[brand_post["id"]].summoned is None
+
+
+def test_webhook_posts_say_it_too(sandbox):
+	brand_post = sandbox.x.post_tweet("99", "Our autumn range is out")
+	sandbox.x.add_user("7", "cust", "Customer")
+	mention = sandbox.x.post_tweet("7", "hi @brand")
+	quote = sandbox.x.post_tweet("7", "see this", quote_of=brand_post["id"])
+	talk = sandbox.x.post_tweet("7", "acme is fine")
+	got = {}
+	for t in (mention, quote, talk):
+		(item,) = parse_webhook(sandbox.x.webhook_payload("tweet", tweet_id=t["id"]), "99")
+		got[t["id"]] = item.summoned
+	assert got == {mention["id"]: True, quote["id"]: True, talk["id"]: False}
+
+
+def test_self_serve_replies_only_when_summoned_and_never_likes(sandbox, x):
+	mention = sandbox.x.post_tweet("7", "@brand where is my parcel")
+	talk = sandbox.x.post_tweet("7", "acme parcels are always late")
+	assert x.reply_public(mention["id"], "@cust we are on it").external_id
+	with pytest.raises(PermissionDenied) as e:
+		x.reply_public(talk["id"], "@cust sorry to hear that")
+	assert e.value.status == 403 and "not mentioned you" in str(e.value)
+	with pytest.raises(PermissionDenied):
+		x.like(mention["id"])
+	assert sandbox.x.likes == []
+	assert x.repost(mention["id"]).external_id  # reposts stay
+	sandbox.x.access = "enterprise"
+	assert x.reply_public(talk["id"], "@cust sorry to hear that").external_id
+	x.like(talk["id"])
+	assert sandbox.x.likes == [("99", talk["id"])]
+
+
+def test_access_levels_and_mentions():
+	assert unavailable_actions(PAY_PER_USE) == unavailable_actions(None) == ["like", "follow", "quote-post"]
+	assert unavailable_actions(ENTERPRISE) == []
+	assert mentions_handle("Hey @Brand, help", "brand")
+	assert not mentions_handle("hey @brandnew", "brand")
+	assert not mentions_handle("mail me at me@brand", "brand")
+	assert not mentions_handle("", "brand") and not mentions_handle("@brand", None)
