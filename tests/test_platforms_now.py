@@ -16,6 +16,19 @@ from social_support.platforms.meta.versions import (
 	version_status,
 )
 from social_support.platforms.x import parse_poll, parse_webhook
+from social_support.platforms.x.costs import (
+	DM_CREATE,
+	DM_READ,
+	OWNED_READ,
+	POST_CREATE,
+	POST_CREATE_URL,
+	POST_READ,
+	SUMMONED_REPLY,
+	USER_READ,
+	cost,
+	prices_from,
+	write_usage,
+)
 from social_support.platforms.x.rules import (
 	ENTERPRISE,
 	PAY_PER_USE,
@@ -166,3 +179,65 @@ def test_access_levels_and_mentions():
 	assert not mentions_handle("hey @brandnew", "brand")
 	assert not mentions_handle("mail me at me@brand", "brand")
 	assert not mentions_handle("", "brand") and not mentions_handle("@brand", None)
+
+
+# --- X: what the calls cost --------------------------------------------------------------------------
+def test_prices_are_xs_and_a_table_overrides_them():
+	prices = prices_from(None)
+	assert prices[POST_READ] == 0.005 and prices[OWNED_READ] == 0.001 and prices[USER_READ] == 0.010
+	assert prices[SUMMONED_REPLY] == 0.010 and prices[POST_CREATE_URL] == 0.200 and prices[DM_CREATE] == 0.015
+	assert prices_from({OWNED_READ: "0.005"})[OWNED_READ] == 0.005
+	for bad in ({"Free Lunch": 0}, {POST_READ: -1}, {POST_READ: "cheap"}, {POST_READ: float("nan")}):
+		with pytest.raises(ValueError):
+			prices_from(bad)
+	assert cost({POST_READ: 10, USER_READ: 2, SUMMONED_REPLY: 1}, prices) == pytest.approx(0.08)
+	assert write_usage("post", "see https://example.com") == {POST_CREATE_URL: 1}
+	assert write_usage("post", "no link") == {POST_CREATE: 1}
+	assert write_usage("reply", "with https://example.com") == {SUMMONED_REPLY: 1}
+
+
+def test_the_client_counts_what_each_call_returned_and_sent(sandbox, x):
+	sandbox.x.add_user("8", "other", "Other")
+	brand_post = sandbox.x.post_tweet("99", "Autumn range")
+	m1 = sandbox.x.post_tweet("7", "@brand where is my parcel")
+	sandbox.x.post_tweet("8", "@brand me too")
+	sandbox.x.post_tweet("8", "acme quoted", quote_of=brand_post["id"])
+	sandbox.x.send_dm_to("99", "7", "hello")
+	assert x.take_usage() == {}
+	list(x.poll("mentions", None))
+	assert x.take_usage() == {OWNED_READ: 2, USER_READ: 2}  # two mentions by two customers
+	list(x.poll("search", None))
+	assert x.take_usage() == {POST_READ: 2, USER_READ: 1}  # the quote, the post it quotes, its author
+	list(x.poll("dms", None))
+	assert x.take_usage() == {DM_READ: 1, USER_READ: 1}
+	x.reply_public(m1["id"], "@cust on it")
+	x.send_dm("7", "details please")
+	x.post("Status: https://status.example.com")
+	with pytest.raises(PermissionDenied):
+		x.like(m1["id"])  # refused: not billed
+	assert x.take_usage() == {SUMMONED_REPLY: 1, DM_CREATE: 1, POST_CREATE_URL: 1}
+
+
+def test_polling_asks_only_for_what_is_new(sandbox, x):
+	sandbox.x.post_tweet("7", "@brand first")
+	cursor = [p.cursor for p in x.poll("mentions", None)][-1]
+	x.take_usage()
+	assert list(x.poll("mentions", cursor))[-1].raw.get("data") is None
+	assert sandbox.requests_to(r"/mentions$")[-1].query["since_id"] == cursor
+	assert x.take_usage() == {}  # nothing new, nothing paid
+	for i in range(3):
+		sandbox.x.send_dm_to("99", "7", f"dm {i}")
+	dm_cursor = [p.cursor for p in x.poll("dms", None)][-1]
+	assert sandbox.requests_to(r"/dm_events$")[-1].query["max_results"] == "100"
+	list(x.poll("dms", dm_cursor))
+	assert sandbox.requests_to(r"/dm_events$")[-1].query["max_results"] == "20"
+
+
+def test_sandbox_reports_posts_read_per_day_as_x_does(sandbox, x):
+	sandbox.x.post_tweet("7", "@brand one")
+	sandbox.x.post_tweet("7", "@brand two")
+	list(x.poll("mentions", None))
+	list(x.poll("mentions", None))  # the same posts again the same day: counted once
+	usage = x.post_usage()
+	assert usage["cap"] == 3_000_000
+	assert list(usage["days"].values()) == [2]

@@ -131,6 +131,7 @@ class XApi:
 		self.used: dict[str, list[float]] = {}
 		# "self-serve" (pay-per-use) or "enterprise": what X allows the app (see platforms/x/rules.py)
 		self.access = SELF_SERVE
+		self.consumed: dict[str, set[str]] = {}  # UTC day -> ids of posts read (X bills each once a day)
 		self.add_user(ACCOUNT_ID, ACCOUNT_HANDLE, "Brand Support")
 
 	# --- python API (tests, demo) ----------------------------------------------------------
@@ -486,6 +487,7 @@ class XApi:
 			("GET", r"^/2/tweets/search/recent$", "search", self._search),
 			("GET", r"^/2/dm_events$", "dm_events", self._dm_events),
 			("GET", r"^/2/users/me$", "me", self._me),
+			("GET", r"^/2/usage/tweets$", "usage", self._usage),
 			("POST", r"^/2/tweets$", "tweets", self._create_tweet),
 			("POST", r"^/2/users/(\w+)/likes$", "likes", self._like),
 			("POST", r"^/2/users/(\w+)/retweets$", "retweets", self._retweet),
@@ -507,7 +509,7 @@ class XApi:
 	def _me_id(self, token: str) -> str:
 		return token.split("-", 1)[0] if "-" in token else ACCOUNT_ID
 
-	def _page(self, items: list[dict], req: Request, make_data) -> Response:
+	def _page(self, items: list[dict], req: Request, make_data, posts: bool = False) -> Response:
 		"""Newest first, since_id filter, max_results + pagination_token/next_token paging."""
 		since = req.query.get("since_id")
 		if since:
@@ -524,6 +526,9 @@ class XApi:
 		if start + size < len(items):
 			meta["next_token"] = str(start + size)
 		body = {"meta": meta}
+		if chunk and posts:
+			day = datetime.now(timezone.utc).date().isoformat()
+			self.consumed.setdefault(day, set()).update(t["id"] for t in chunk)
 		if chunk:
 			body["data"] = [make_data(t) for t in chunk]
 			users = {self._author_of(t) for t in chunk}
@@ -553,10 +558,12 @@ class XApi:
 			for t in self.tweets
 			if t.get("in_reply_to_user_id") == user_id and t not in mentions and t["author_id"] != user_id
 		]
-		return self._page(mentions, req, self._public)
+		return self._page(mentions, req, self._public, posts=True)
 
 	def _timeline(self, req, token, user_id):
-		return self._page([t for t in self.tweets if t["author_id"] == user_id], req, self._public)
+		return self._page(
+			[t for t in self.tweets if t["author_id"] == user_id], req, self._public, posts=True
+		)
 
 	def _search(self, req, token):
 		query = req.query.get("query", "")
@@ -566,12 +573,23 @@ class XApi:
 			match = _SearchQuery(query, self).match
 		except ValueError as e:
 			return _error(400, "Invalid Request", str(e), errors=[{"message": str(e)}])
-		return self._page([t for t in self.tweets if match(t)], req, self._public)
+		return self._page([t for t in self.tweets if match(t)], req, self._public, posts=True)
 
 	def _dm_events(self, req, token):
 		me = self._me_id(token)
 		events = [d for d in self.dms if me in d["participant_ids"]]
 		return self._page(events, req, self._public)
+
+	def _usage(self, req, token):
+		"""``GET /2/usage/tweets`` as X documents it: posts consumed per UTC day (each post once a
+		day), for the project's one app, and the monthly cap of pay-per-use plans."""
+		days = [
+			{"date": day, "usage": [{"app_id": "sandbox-app", "tweets_consumed": len(ids)}]}
+			for day, ids in sorted(self.consumed.items())
+		]
+		return Response(
+			200, {"data": {"daily_project_usage": days, "project_id": "sandbox", "project_cap": 3_000_000}}
+		)
 
 	def _me(self, req, token):
 		return Response(200, {"data": self.users.get(self._me_id(token)) or {"id": self._me_id(token)}})

@@ -186,6 +186,10 @@ class MetaClient:
 		except Exception as e:
 			raise classify(e, self.session.last_response, self.version) from e
 
+	def take_usage(self) -> dict[str, int]:
+		"""The Graph API is not billed per call: nothing to count."""
+		return {}
+
 	# --- polling ---------------------------------------------------------------------------
 	def streams(self) -> list[str]:
 		return list(c.STREAMS_FACEBOOK if self.platform == FACEBOOK else c.STREAMS_INSTAGRAM)

@@ -11,6 +11,7 @@ CHAR_LIMITS = {"post": 280, "dm": 10_000}
 SEARCH_QUERY_MAX = 512
 MAX_PAGES_PER_POLL = 10
 PAGE_SIZE = 100
+DM_PAGE_SIZE_AFTER_CURSOR = 20  # DM events have no since_id: small pages once something was seen
 DEFAULT_RETRY_AFTER = 60.0
 
 TWEET_FIELDS = [
