@@ -11,6 +11,7 @@ from functools import wraps
 
 import frappe
 
+from social_support.core import usage
 from social_support.ingest import events, spikes
 from social_support.ingest.poll import due_channels, enqueue_poll
 from social_support.insights import digest
@@ -40,9 +41,11 @@ def scheduled(job_name: str) -> Callable[[Callable[[], object]], Callable[[], No
 # --- every minute -------------------------------------------------------------------------------------
 @scheduled("starting the polls")
 def start_due_polls() -> None:
-	"""One poll job per enabled channel whose interval has passed."""
+	"""One poll job per enabled channel whose interval has passed and whose monthly budget allows it
+	(slower near the budget, none at it)."""
 	for channel in due_channels():
-		enqueue_poll(channel)
+		if usage.may_poll(channel):
+			enqueue_poll(channel)
 
 
 @scheduled("requeueing stale events")

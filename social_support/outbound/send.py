@@ -16,6 +16,7 @@ from frappe import _
 from frappe.utils import add_to_date, cint, now_datetime
 
 from social_support.core import channels as ch
+from social_support.core import usage
 from social_support.core.keys import message_key
 from social_support.core.notify import notify
 from social_support.core.text import clean_text, to_html
@@ -142,10 +143,20 @@ def _claim(reply) -> bool:
 
 
 def _find(client, reply) -> str | None:
-	return client.find_sent(FIND_MODE[reply.mode], reply.target_id, reply.final_text)
+	try:
+		return client.find_sent(FIND_MODE[reply.mode], reply.target_id, reply.final_text)
+	finally:
+		usage.record_client(reply.channel, client)
 
 
 def _call(client, reply):
+	try:
+		return _dispatch(client, reply)
+	finally:
+		usage.record_client(reply.channel, client)  # what a send costs (never held by the budget)
+
+
+def _dispatch(client, reply):
 	mode, target, text = reply.mode, reply.target_id, reply.final_text
 	if mode == PUBLIC:
 		return client.reply_public(target, text)

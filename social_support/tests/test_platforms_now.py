@@ -2,6 +2,7 @@
 pay-per-use apps in the reply planner, and actions the platform refuses shown on the channel."""
 
 import frappe
+from frappe.utils import add_to_date
 
 from social_support.api import agent
 from social_support.ingest.poll import poll_channel
@@ -186,3 +187,82 @@ class TestGraphVersion(ReplyCase):
 		channel.graph_api_version = ""
 		channel.save()
 		self.assertIsNone(poll_channel(channel.name)["error"])
+
+
+class TestXCosts(ReplyCase):
+	def usage_of(self, channel):
+		return {
+			r.kind: (r.resources, round(r.cost, 4))
+			for r in frappe.get_all(
+				"Social API Usage",
+				filters={"channel": channel},
+				fields=["kind", "resources", "cost", "month"],
+			)
+		}
+
+	def test_reads_and_writes_are_counted_by_kind_and_priced_by_the_settings(self):
+		self.addCleanup(frappe.db.set_single_value, "Social Support Settings", "x_prices", None)
+		channel, ticket, _mention = self.x_ticket("@brand my order 5512 is late")
+		self.assertEqual(self.usage_of(channel.name), {"Owned Read": (1, 0.001), "User Read": (1, 0.01)})
+		self.assertEqual(
+			frappe.db.get_value("Social API Usage", {"channel": channel.name}, "month"),
+			frappe.utils.now_datetime().strftime("%Y-%m"),
+		)
+		r = self.send_as(AGENT, ticket, "Checking now.")
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		self.assertEqual(self.usage_of(channel.name)["Summoned Reply"], (1, 0.01))
+		self.assertAlmostEqual(frappe.db.get_value("Social Channel", channel.name, "spent_this_month"), 0.021)
+		# the price table is a setting: the owner of a channel that is not the app's pays full reads
+		settings = frappe.get_single("Social Support Settings")
+		settings.x_prices = '{"Owned Read": 0.005}'
+		settings.save(ignore_permissions=True)
+		self.sandbox.x.post_tweet(_mention["author_id"], "@brand any news?")
+		poll_channel(channel.name)
+		self.assertEqual(self.usage_of(channel.name)["Owned Read"], (2, 0.006))
+		settings.x_prices = '{"Free Lunch": 0}'
+		with self.assertRaises(frappe.ValidationError):
+			settings.save(ignore_permissions=True)
+		# the report per month
+		from social_support.social_support.report.social_api_costs.social_api_costs import execute
+
+		month = frappe.utils.now_datetime().strftime("%Y-%m")
+		_cols, rows = execute({"channel": channel.name, "from_month": month, "by_kind": 0})
+		self.assertEqual(len(rows), 1)
+		self.assertEqual((rows[0].month, rows[0].resources), (month, 5))
+		self.assertAlmostEqual(rows[0].cost, 0.036)
+		_cols, rows = execute({"channel": channel.name})
+		self.assertEqual({r.kind for r in rows}, {"Owned Read", "User Read", "Summoned Reply"})
+
+	def test_the_budget_slows_then_pauses_polling_tells_once_and_never_holds_a_reply(self):
+		from social_support.core import usage
+		from social_support.core.notify import users_of_first_staffed_role
+
+		channel, ticket, _mention = self.x_ticket("@brand my order 5512 is late")
+		frappe.db.set_value("Social Channel", channel.name, "monthly_budget", 0.05)
+		frappe.db.commit()
+		self.assertTrue(usage.may_poll(channel.name))  # 0.011 spent
+		usage.record(channel.name, {"Post Read": 6})  # 0.041: past 80 %
+		self.assertEqual(usage.budget_state(channel.name)[0], usage.SLOW)
+		now = frappe.utils.now_datetime()
+		frappe.db.set_value("Social Channel", channel.name, "last_polled_on", add_to_date(now, minutes=-2))
+		self.assertFalse(usage.may_poll(channel.name, now))  # interval 1 min, slowed to 4
+		frappe.db.set_value("Social Channel", channel.name, "last_polled_on", add_to_date(now, minutes=-4))
+		self.assertTrue(usage.may_poll(channel.name, now))
+		notes = {"document_type": "Social Channel", "document_name": channel.name}
+		self.assertEqual(frappe.db.count("Notification Log", notes), 0)
+		usage.record(channel.name, {"Post Read": 2})  # 0.051: the budget is reached
+		self.assertFalse(usage.may_poll(channel.name, add_to_date(now, days=1)))
+		told = len(users_of_first_staffed_role("Social Manager", "System Manager"))
+		self.assertEqual(frappe.db.count("Notification Log", notes), told)
+		usage.record(channel.name, {"Post Read": 2})
+		self.assertEqual(frappe.db.count("Notification Log", notes), told)  # once a month
+		doc = frappe.get_doc("Social Channel", channel.name)
+		doc.run_method("onload")
+		self.assertIn("Polling paused", doc.budget_status)
+		# replies are never held by the budget
+		r = self.send_as(AGENT, ticket, "Checking now.", private=1)
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		self.assertEqual(self.usage_of(channel.name)["DM Create"], (1, 0.015))
+		# a raised budget resumes polling
+		frappe.db.set_value("Social Channel", channel.name, "monthly_budget", 1)
+		self.assertTrue(usage.may_poll(channel.name, add_to_date(now, days=1)))

@@ -1,9 +1,10 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, escape_html, get_url, getdate, nowdate
+from frappe.utils import cint, escape_html, flt, get_url, getdate, nowdate
 from frappe.utils.password import get_decrypted_password
 
+from social_support.core import usage
 from social_support.core.channels import (
 	META_PLATFORMS,
 	SECRET_FIELDS,
@@ -31,6 +32,8 @@ class SocialChannel(Document):
 		self._show_platform_rules()
 
 	def validate(self):
+		if flt(self.monthly_budget) < 0:
+			frappe.throw(_("The monthly budget cannot be negative."))
 		self._check_graph_api_version()
 		self._show_platform_rules()
 		self.account_id = (self.account_id or "").strip()
@@ -93,6 +96,9 @@ class SocialChannel(Document):
 			self.graph_api_version_in_use = None
 		actions = unavailable_actions(self)
 		self.unavailable_actions = ", ".join(actions) or None
+		if self.platform == "X" and self.name and not self.is_new():
+			self.spent_this_month = usage.spent(self.name)
+			self.budget_status = usage.describe(self.name, flt(self.monthly_budget))
 
 	def on_trash(self):
 		bump_channel_version()
