@@ -2,12 +2,13 @@
 setting, and X's rules for self-serve apps (public replies only when summoned; no likes,
 follows or quote-posts), through the real clients against the sandbox."""
 
+import time
 from datetime import date
 
 import pytest
 
 from social_support.platforms import ChannelConfig, make_client
-from social_support.platforms.base import PermissionDenied, VersionRefused
+from social_support.platforms.base import BadRequest, OutsideWindow, PermissionDenied, VersionRefused
 from social_support.platforms.meta.versions import (
 	DEFAULT_GRAPH_VERSION,
 	describe_version,

@@ -1,6 +1,8 @@
 """The platforms as they are now: the Graph API version as a setting, X's reply rule for
 pay-per-use apps in the reply planner, and actions the platform refuses shown on the channel."""
 
+import time
+
 import frappe
 from frappe.utils import add_to_date
 
@@ -8,6 +10,7 @@ from social_support.api import agent
 from social_support.ingest.poll import poll_channel
 from social_support.outbound.gate import ReplyNotAllowed
 from social_support.outbound.send import send_reply
+from social_support.platforms.base import dm_thread_key
 
 from .utils import AGENT, ReplyCase, make_channel, uid
 
@@ -266,3 +269,59 @@ class TestXCosts(ReplyCase):
 		# a raised budget resumes polling
 		frappe.db.set_value("Social Channel", channel.name, "monthly_budget", 1)
 		self.assertTrue(usage.may_poll(channel.name, add_to_date(now, days=1)))
+
+
+class TestMessagingTags(ReplyCase):
+	def messenger_ticket(self, hours_ago):
+		channel = make_channel(
+			"Facebook", "1001", base_url=self.sandbox.url, poll=1, webhooks=0, name="Tags FB " + uid()
+		)
+		fan = uid("4")
+		self.sandbox.graph.add_user(fan, "Fiona Fan")
+		self.sandbox.graph.message("1001", fan, "Where is my order?", at=time.time() - hours_ago * 3600)
+		poll_channel(channel.name)
+		ticket = frappe.db.get_value(
+			"Issue", {"social_channel": channel.name, "social_thread_key": dm_thread_key(fan)}, "name"
+		)
+		return channel, ticket, fan
+
+	def age_customer_message(self, ticket, fan, hours):
+		"""The customer's last message is now ``hours`` old, on the platform and in the app."""
+		when = time.time() - hours * 3600
+		self.sandbox.graph.set_last_message_at("1001", fan, when)
+		frappe.db.set_value(
+			"Social Message",
+			{"reference_name": ticket, "direction": "Inbound"},
+			"posted_on",
+			add_to_date(frappe.utils.now_datetime(), hours=-hours),
+		)
+
+	def test_the_tag_is_decided_when_the_message_leaves(self):
+		# written inside the 24 hours, approved after them: HUMAN_AGENT, a person's reply
+		_channel, ticket, fan = self.messenger_ticket(hours_ago=20)
+		r = self.send_as(AGENT, ticket, "Checking with the warehouse")
+		self.assertIsNone(frappe.db.get_value("Social Reply", r["name"], "messaging_tag"))
+		self.age_customer_message(ticket, fan, 30)
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		self.assertEqual(self.sandbox.graph.sent[-1]["params"]["tag"], "HUMAN_AGENT")
+		self.assertEqual(frappe.db.get_value("Social Reply", r["name"], "messaging_tag"), "HUMAN_AGENT")
+		# written with HUMAN_AGENT, and the customer wrote again since: no tag inside the 24 hours
+		r = self.send_as(AGENT, ticket, "Here is the tracking number")
+		self.assertEqual(frappe.db.get_value("Social Reply", r["name"], "messaging_tag"), "HUMAN_AGENT")
+		self.age_customer_message(ticket, fan, 1)
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		sent = self.sandbox.graph.sent[-1]["params"]
+		self.assertEqual((sent["messaging_type"], sent.get("tag")), ("RESPONSE", None))
+		self.assertIsNone(frappe.db.get_value("Social Reply", r["name"], "messaging_tag"))
+		# a stored retired tag is never what goes out
+		r = self.send_as(AGENT, ticket, "One more thing")
+		frappe.db.set_value("Social Reply", r["name"], "messaging_tag", "ACCOUNT_UPDATE")
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		self.assertIsNone(self.sandbox.graph.sent[-1]["params"].get("tag"))
+		# past 7 days by the time it leaves: not sent, and the reason says why
+		r = self.send_as(AGENT, ticket, "Sorry for the wait")
+		self.age_customer_message(ticket, fan, 8 * 24)
+		sent_before = len(self.sandbox.graph.sent)
+		self.assertEqual(send_reply(r["name"]), "Failed")
+		self.assertEqual(len(self.sandbox.graph.sent), sent_before)
+		self.assertIn("window has closed", frappe.db.get_value("Social Reply", r["name"], "error"))

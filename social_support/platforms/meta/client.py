@@ -132,7 +132,25 @@ def classify(exc: Exception, response=None, version: str | None = None) -> Platf
 	if code in c.RATE_LIMIT_CODES:
 		return RateLimited(message, retry_after=_regain_seconds(response) or c.DEFAULT_RETRY_AFTER, **kw)
 	if code == 10 and subcode == c.OUTSIDE_WINDOW_SUBCODE:
-		return OutsideWindow(message, **kw)
+		return OutsideWindow(
+			"Meta's messaging window is closed for this person: a reply is allowed within 24 hours of "
+			"their last message, and a person's reply with the HUMAN_AGENT tag up to 7 days. "
+			f"Meta said: {message}",
+			**kw,
+		)
+	if code == c.PERSON_UNAVAILABLE_CODE:
+		return PermissionDenied(
+			"This person cannot be messaged right now (they may have turned off messages from the "
+			f"account, blocked it or left). Meta said: {message}",
+			**kw,
+		)
+	if code == 10:
+		return PermissionDenied(
+			"Meta refused the message for lack of permission: the app may be missing a messaging "
+			"permission or the Page or account may be restricted from messaging (see its "
+			f"Page Quality in Meta Business Suite). Meta said: {message}",
+			**kw,
+		)
 	if code in c.DUPLICATE_CODES:
 		return Duplicate(message, **kw)
 	if code in c.PERMISSION_CODES:
@@ -241,6 +259,11 @@ class MetaClient:
 		return SendResult(str(data.get("id")), data)
 
 	def send_dm(self, recipient_id: str, text: str, tag: str | None = None) -> SendResult:
+		if tag and tag not in c.ALLOWED_TAGS:
+			why = "retired by Meta" if tag in c.RETIRED_TAGS else "not one the app sends"
+			raise BadRequest(
+				f"the messaging tag {tag} is {why}; only HUMAN_AGENT is sent, for a person's reply"
+			)
 		post = {"recipient": json.dumps({"id": recipient_id}), "message": json.dumps({"text": text})}
 		if tag:
 			post.update({"messaging_type": "MESSAGE_TAG", "tag": tag})
