@@ -289,14 +289,6 @@ def message_route(message: str, mode: str) -> Route:
 		frappe.throw(_("Message {0} does not exist.").format(message))
 	if msg.direction != "Inbound":
 		frappe.throw(_("Only customer messages can be liked, reposted or hidden."))
-	if mode.lower() in unavailable_actions(frappe.get_cached_doc("Social Channel", msg.channel)):
-		frappe.throw(
-			_("{0} is not available on channel {1}: the platform does not allow it with this access.").format(
-				_(mode), msg.channel
-			),
-			ReplyNotAllowed,
-			title=_("Not available"),
-		)
 	ticket = msg.reference_name if msg.reference_doctype == get_adapter().doctype else None
 	return Route(
 		channel=msg.channel,
@@ -324,6 +316,19 @@ def channel_route(channel: str, incident: str) -> Route:
 		reference_doctype="Social Incident",
 		reference_name=incident,
 	)
+
+
+def refuse_unavailable(route: Route) -> None:
+	"""A gesture the platform does not allow this channel (a like on pay-per-use X): refused
+	before anything is stored, after the permission check."""
+	if route.mode.lower() in unavailable_actions(frappe.get_cached_doc("Social Channel", route.channel)):
+		frappe.throw(
+			_("{0} is not available on channel {1}: the platform does not allow it with this access.").format(
+				_(route.mode), route.channel
+			),
+			ReplyNotAllowed,
+			title=_("Not available"),
+		)
 
 
 # --- 2. who --------------------------------------------------------------------------------------
@@ -452,6 +457,8 @@ def submit(
 				"Meta's 24-hour window has closed; the HUMAN_AGENT tag is for people, not for automatic messages."
 			)
 		)
+	if route.mode in GESTURES:
+		refuse_unavailable(route)
 	if once_key:
 		existing = _live(once_key)
 		if existing:
