@@ -59,6 +59,7 @@ scheduler_events = {
 	"daily": [
 		"social_support.tasks.clear_old_events",
 		"social_support.tasks.sync_digest",
+		"social_support.tasks.refresh_instagram_tokens",
 	],
 }
 

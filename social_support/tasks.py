@@ -11,7 +11,7 @@ from functools import wraps
 
 import frappe
 
-from social_support.core import usage
+from social_support.core import instagram_tokens, usage
 from social_support.ingest import events, spikes
 from social_support.ingest.poll import due_channels, enqueue_poll
 from social_support.insights import digest
@@ -88,3 +88,9 @@ def clear_old_events() -> None:
 def sync_digest() -> None:
 	"""The digest's recipients follow the Social Manager role."""
 	digest.sync()
+
+
+@scheduled("refreshing Instagram tokens")
+def refresh_instagram_tokens() -> None:
+	"""Instagram Login tokens live 60 days: refresh those with less than 10 days left."""
+	instagram_tokens.refresh_due()

@@ -6,9 +6,17 @@ import time
 from datetime import date
 
 import pytest
+import requests
 
 from social_support.platforms import ChannelConfig, make_client
-from social_support.platforms.base import BadRequest, OutsideWindow, PermissionDenied, VersionRefused
+from social_support.platforms.base import (
+	AuthError,
+	BadRequest,
+	OutsideWindow,
+	PermissionDenied,
+	PlatformError,
+	VersionRefused,
+)
 from social_support.platforms.meta.versions import (
 	DEFAULT_GRAPH_VERSION,
 	describe_version,
@@ -242,3 +250,91 @@ def test_sandbox_reports_posts_read_per_day_as_x_does(sandbox, x):
 	usage = x.post_usage()
 	assert usage["cap"] == 3_000_000
 	assert list(usage["days"].values()) == [2]
+
+
+# --- Instagram API with Instagram Login -----------------------------------------------------------------
+IG = "2001"
+
+
+def ig_login(sandbox, token, base_url="sandbox"):
+	return make_client(
+		ChannelConfig(
+			"Instagram",
+			IG,
+			"brand",
+			sandbox.url if base_url == "sandbox" else base_url,
+			{"access_token": token, "app_secret": "ig-app-secret"},
+			timeout=2,
+			login="Instagram Login",
+		)
+	)
+
+
+def test_instagram_login_calls_graph_instagram_com_and_facebook_login_graph_facebook_com():
+	seen = []
+
+	class Recorder(requests.adapters.BaseAdapter):
+		def send(self, request, **kwargs):
+			seen.append(request.url.split("?")[0])
+			r = requests.Response()
+			r.status_code, r._content, r.request = 200, b'{"id": "1"}', request
+			r.headers["Content-Type"] = "application/json"
+			return r
+
+		def close(self):
+			pass
+
+	for login, host in (
+		("Instagram Login", "graph.instagram.com"),
+		("Facebook Login (Page)", "graph.facebook.com"),
+	):
+		client = make_client(
+			ChannelConfig("Instagram", IG, "brand", None, {"access_token": "t"}, timeout=2, login=login)
+		)
+		client.session.mount("https://", Recorder())
+		client.reply_public("555", "thanks!")
+		assert seen[-1] == f"https://{host}/v26.0/555/replies"
+	fb = make_client(
+		ChannelConfig("Facebook", PAGE, None, None, {"access_token": "t"}, login="Instagram Login")
+	)
+	assert fb.session.base_url == "https://graph.facebook.com"  # a Page is always Facebook Login
+
+
+def test_instagram_user_tokens_are_exchanged_and_refreshed(sandbox):
+	g = sandbox.graph
+	short = g.issue_instagram_token()
+	client = ig_login(sandbox, short)
+	token, seconds = client.exchange_token("ig-app-secret")
+	assert token.startswith("IGLL-") and seconds == 60 * 24 * 3600
+	req = sandbox.requests_to(r"^/access_token$")[-1]
+	assert req.query["grant_type"] == "ig_exchange_token" and req.query["access_token"] == short
+	with pytest.raises(PlatformError) as e:
+		ig_login(sandbox, g.issue_instagram_token()).exchange_token("wrong secret")
+	assert "client secret" in str(e.value)
+	with pytest.raises(BadRequest):
+		ig_login(sandbox, token).refresh_token()  # not a day old yet
+	old = g.issue_instagram_token(long_lived=True, age=2 * 86400)
+	new, seconds = ig_login(sandbox, old).refresh_token()
+	assert new != old and seconds == 60 * 24 * 3600
+	assert sandbox.requests_to(r"^/refresh_access_token$")[-1].query["grant_type"] == "ig_refresh_token"
+	expired = g.issue_instagram_token(long_lived=True, age=61 * 86400)
+	with pytest.raises(AuthError):
+		ig_login(sandbox, expired).refresh_token()
+	with pytest.raises(BadRequest):
+		graph_client(sandbox).refresh_token()  # a Facebook Login channel has no Instagram user token
+
+
+def test_instagram_login_comments_replies_and_messages(sandbox):
+	g = sandbox.graph
+	client = ig_login(sandbox, g.issue_instagram_token(long_lived=True))
+	g.add_user("4002", "Ines", username="ines")
+	media = g.ig_media(IG, "New colours")
+	cm = g.comment(media["id"], "4002", "is the blue one back?")
+	g.message(IG, "4002", "and my order?", platform="instagram")
+	pages = list(client.poll("ig_comments", None))
+	assert pages and sandbox.requests[-1].path == f"/v26.0/{IG}/media"
+	assert client.reply_public(cm["id"], "@ines yes, next week").external_id
+	assert g.sent[-1]["edge"] == "replies"
+	assert client.private_reply(cm["id"], "we sent you the link").external_id
+	assert client.send_dm("4002", "it ships today").external_id
+	assert [s["object"] for s in g.sent[-2:]] == [IG, IG]

@@ -52,6 +52,7 @@ def channel_config(channel) -> ChannelConfig:
 		credentials=creds,
 		listening_terms=listening_terms(channel),
 		graph_version=graph_version(channel) if channel.platform in META_PLATFORMS else None,
+		login=channel.get("instagram_login") if channel.platform == INSTAGRAM else None,
 	)
 
 

@@ -9,7 +9,9 @@ Reads: GET /vN/{page}/feed, /vN/{id}/conversations?platform=messenger|instagram,
 /vN/{ig-comment}/replies, /vN/{page-or-ig}/messages (24 h RESPONSE window, 7-day
 HUMAN_AGENT tag, one private reply per comment), /vN/{comment} (is_hidden / hide),
 /vN/{id}/likes. ``vN`` is judged by Meta's version list (``platforms/meta/versions.py``) on
-``today``: a version past its end date answers code 2635, an unknown one 2500.
+``today``: a version past its end date answers code 2635, an unknown one 2500. Instagram Login:
+``GET /access_token`` and ``GET /refresh_access_token`` exchange and refresh Instagram user tokens
+(:meth:`GraphApi.issue_instagram_token` hands them out); an expired one answers 190/463.
 """
 
 from __future__ import annotations
@@ -67,6 +69,9 @@ class GraphApi:
 		self.revoked: set[str] = set()
 		self.sent: list[dict] = []  # every write the app made, for assertions
 		self.today = None  # the date versions are judged by (None = today, UTC)
+		# Instagram Login tokens: token -> (issued at, expires at, long-lived?)
+		self.instagram_tokens: dict[str, tuple[float, float, bool]] = {}
+		self.instagram_app_secret = "ig-app-secret"
 
 	# --- python API ------------------------------------------------------------------------
 	def next_id(self) -> str:
@@ -364,6 +369,12 @@ class GraphApi:
 			return self._respond(
 				graph_error("Error validating access token: The session has been invalidated.", 190, 460)
 			)
+		issued = self.instagram_tokens.get(token)
+		if issued and issued[1] <= time.time():
+			return self._respond(graph_error("Error validating access token: Session has expired.", 190, 463))
+		if req.path in ("/access_token", "/refresh_access_token") and req.method == "GET":
+			with self.sandbox.lock:
+				return self._respond(self._instagram_token(req.path, params, token))
 		m = re.match(r"^/(v\d+\.\d+)/([^/]+)(?:/([^/]+))?/?$", req.path)
 		if not m:
 			return self._respond(graph_error(f"Unknown path {req.path}", 100))
@@ -377,6 +388,39 @@ class GraphApi:
 			else:
 				resp = self._write(params, obj, edge)
 		return self._respond(resp)
+
+	def issue_instagram_token(
+		self, long_lived: bool = False, age: float = 0, lifetime: float | None = None
+	) -> str:
+		"""An Instagram user token as Instagram Login hands it out: short-lived (one hour) or long-lived
+		(60 days), issued ``age`` seconds ago."""
+		now = time.time()
+		life = lifetime if lifetime is not None else (60 * DAY if long_lived else 3600)
+		token = f"IG{'LL' if long_lived else 'SL'}-{self.next_id()}"
+		self.instagram_tokens[token] = (now - age, now - age + life, long_lived)
+		return token
+
+	def _instagram_token(self, path: str, params: dict, token: str) -> Response:
+		"""``GET /access_token`` (grant_type=ig_exchange_token, client_secret: a short-lived token for a
+		long-lived one) and ``GET /refresh_access_token`` (grant_type=ig_refresh_token: a long-lived
+		token at least 24 hours old, for another 60 days)."""
+		known = self.instagram_tokens.get(token)
+		if path == "/access_token":
+			if params.get("grant_type") != "ig_exchange_token":
+				return graph_error("(#100) grant_type must be ig_exchange_token", 100)
+			if params.get("client_secret") != self.instagram_app_secret:
+				return graph_error("Error validating client secret.", 1, etype="OAuthException", status=400)
+			if not known or known[2]:
+				return graph_error("(#100) Only a short-lived Instagram user token can be exchanged", 100)
+		else:
+			if params.get("grant_type") != "ig_refresh_token":
+				return graph_error("(#100) grant_type must be ig_refresh_token", 100)
+			if not known or not known[2]:
+				return graph_error("(#100) Only a long-lived Instagram user token can be refreshed", 100)
+			if time.time() - known[0] < DAY:
+				return graph_error("(#100) The token must be at least 24 hours old to be refreshed", 100)
+		new = self.issue_instagram_token(long_lived=True)
+		return Response(200, {"access_token": new, "token_type": "bearer", "expires_in": 60 * 24 * 3600})
 
 	def _version_refused(self, version: str) -> Response | None:
 		"""Versions past their end date and versions Meta never listed are refused (Meta's own

@@ -7,6 +7,7 @@ import frappe
 from frappe.utils import add_to_date
 
 from social_support.api import agent
+from social_support.core.notify import users_of_first_staffed_role
 from social_support.ingest.poll import poll_channel
 from social_support.outbound.gate import ReplyNotAllowed
 from social_support.outbound.send import send_reply
@@ -238,7 +239,6 @@ class TestXCosts(ReplyCase):
 
 	def test_the_budget_slows_then_pauses_polling_tells_once_and_never_holds_a_reply(self):
 		from social_support.core import usage
-		from social_support.core.notify import users_of_first_staffed_role
 
 		channel, ticket, _mention = self.x_ticket("@brand my order 5512 is late")
 		frappe.db.set_value("Social Channel", channel.name, "monthly_budget", 0.05)
@@ -325,3 +325,77 @@ class TestMessagingTags(ReplyCase):
 		self.assertEqual(send_reply(r["name"]), "Failed")
 		self.assertEqual(len(self.sandbox.graph.sent), sent_before)
 		self.assertIn("window has closed", frappe.db.get_value("Social Reply", r["name"], "error"))
+
+
+class TestInstagramLogin(ReplyCase):
+	def ig_channel(self, token):
+		channel = make_channel(
+			"Instagram",
+			"2001",
+			base_url=self.sandbox.url,
+			poll=1,
+			webhooks=0,
+			name="IG Login " + uid(),
+			instagram_login="Instagram Login",
+		)
+		channel.access_token = token
+		channel.app_secret = "ig-app-secret"
+		channel.save(ignore_permissions=True)
+		frappe.db.commit()
+		return channel
+
+	def test_a_short_token_is_exchanged_then_refreshed_daily_and_a_dead_one_flags_the_channel(self):
+		from social_support import tasks
+		from social_support.api import channel as channel_api
+
+		g = self.sandbox.graph
+		channel = self.ig_channel(g.issue_instagram_token())
+		result = channel_api.exchange_instagram_token(channel.name)
+		self.assertTrue(result["ok"])
+		token = frappe.get_doc("Social Channel", channel.name).get_password("access_token")
+		self.assertTrue(token.startswith("IGLL-"))
+		expires = frappe.db.get_value("Social Channel", channel.name, "token_expires_on")
+		self.assertAlmostEqual((expires - frappe.utils.now_datetime()).days, 59, delta=1)
+		# the channel works on the Instagram Login path: comments come in
+		g.add_user("4003", "Ines", username="ines")
+		cm = g.comment(g.ig_media("2001", "New colours")["id"], "4003", "is the blue one back?")
+		self.assertIsNone(poll_channel(channel.name)["error"])
+		self.assertTrue(frappe.db.exists("Social Message", {"message_key": f"{channel.name}:{cm['id']}"}))
+		# the daily job leaves a fresh token alone and refreshes one with less than 10 days left
+		tasks.refresh_instagram_tokens()
+		self.assertEqual(frappe.get_doc("Social Channel", channel.name).get_password("access_token"), token)
+		aged = g.issue_instagram_token(long_lived=True, age=55 * 86400)
+		doc = frappe.get_doc("Social Channel", channel.name)
+		doc.access_token = aged
+		doc.save(ignore_permissions=True)
+		frappe.db.set_value(
+			"Social Channel",
+			channel.name,
+			"token_expires_on",
+			add_to_date(frappe.utils.now_datetime(), days=5),
+		)
+		frappe.db.commit()
+		tasks.refresh_instagram_tokens()
+		fresh = frappe.get_doc("Social Channel", channel.name).get_password("access_token")
+		self.assertNotEqual(fresh, aged)
+		self.assertEqual(self.sandbox.requests_to(r"^/refresh_access_token$")[-1].query["access_token"], aged)
+		# a token the platform no longer accepts: flagged, System Managers told once
+		dead = g.issue_instagram_token(long_lived=True, age=61 * 86400)
+		doc = frappe.get_doc("Social Channel", channel.name)
+		doc.access_token = dead
+		doc.save(ignore_permissions=True)
+		frappe.db.set_value("Social Channel", channel.name, "token_expires_on", None)
+		frappe.db.commit()
+		tasks.refresh_instagram_tokens()
+		flagged = frappe.db.get_value(
+			"Social Channel", channel.name, ["needs_reauthorization", "status"], as_dict=True
+		)
+		self.assertEqual((flagged.needs_reauthorization, flagged.status), (1, "Needs Reauthorization"))
+		self.assertEqual(
+			frappe.db.count(
+				"Notification Log", {"document_type": "Social Channel", "document_name": channel.name}
+			),
+			len(users_of_first_staffed_role("System Manager")),
+		)
+		tasks.refresh_instagram_tokens()  # a flagged channel is not tried again until new credentials
+		self.assertEqual(len(self.sandbox.requests_to(r"^/refresh_access_token$")), 2)

@@ -49,14 +49,15 @@ class _RewritingSession(requests.Session):
 	access token, on 307/308).
 	"""
 
-	def __init__(self, base_url: str | None):
+	def __init__(self, base_url: str | None, official_host: str = c.OFFICIAL_HOST):
 		super().__init__()
-		self.base_url = (base_url or "").rstrip("/")
-		self.origin = origin(self.base_url or c.OFFICIAL_HOST)
+		# the channel's base URL, else its platform's official host (Instagram Login has its own)
+		self.base_url = (base_url or "").rstrip("/") or official_host
+		self.origin = origin(self.base_url)
 		self.last_response: requests.Response | None = None
 
 	def request(self, method, url, *args, **kwargs):
-		if self.base_url and url.startswith(c.OFFICIAL_HOST):
+		if url.startswith(c.OFFICIAL_HOST):  # facebook-sdk's host, a module global
 			url = self.base_url + url[len(c.OFFICIAL_HOST) :]
 		if not self.on_origin(url):
 			raise PermissionDenied(
@@ -187,7 +188,12 @@ class MetaClient:
 		self.config = config
 		self.platform = config.platform
 		self.account_id = str(config.account_id)
-		self.session = _RewritingSession(config.api_base_url)
+		self.instagram_login = (
+			self.platform != FACEBOOK and getattr(config, "login", None) == c.LOGIN_INSTAGRAM
+		)
+		self.session = _RewritingSession(
+			config.api_base_url, c.INSTAGRAM_HOST if self.instagram_login else c.OFFICIAL_HOST
+		)
 		self.graph = facebook.GraphAPI(
 			access_token=config.credentials.get("access_token"), timeout=config.timeout, session=self.session
 		)
@@ -207,6 +213,40 @@ class MetaClient:
 	def take_usage(self) -> dict[str, int]:
 		"""The Graph API is not billed per call: nothing to count."""
 		return {}
+
+	# --- Instagram Login tokens ------------------------------------------------------------------
+	def exchange_token(self, app_secret: str) -> tuple[str, int]:
+		"""The channel's short-lived Instagram user token (one hour) for a long-lived one (60 days):
+		``GET /access_token?grant_type=ig_exchange_token``. Returns (token, seconds it lives)."""
+		self._instagram_login_only()
+		data = self._token_call(
+			"access_token", {"grant_type": "ig_exchange_token", "client_secret": app_secret}
+		)
+		return data
+
+	def refresh_token(self) -> tuple[str, int]:
+		"""A long-lived Instagram user token at least a day old, refreshed for another 60 days:
+		``GET /refresh_access_token?grant_type=ig_refresh_token``. Returns (token, seconds)."""
+		self._instagram_login_only()
+		return self._token_call("refresh_access_token", {"grant_type": "ig_refresh_token"})
+
+	def _instagram_login_only(self) -> None:
+		if not self.instagram_login:
+			raise BadRequest(
+				"Instagram user tokens are exchanged and refreshed only for Instagram Login channels"
+			)
+
+	def _token_call(self, path: str, args: dict) -> tuple[str, int]:
+		self.session.last_response = None
+		try:
+			data = self.graph.request(path, args=args)  # unversioned, on the channel's host
+		except Exception as e:
+			raise classify(e, self.session.last_response, self.version) from e
+		token, seconds = data.get("access_token"), data.get("expires_in")
+		if not token or not isinstance(seconds, int):
+			raise TransientError("the token answer had no access_token or expires_in")
+		self.graph.access_token = token
+		return str(token), seconds
 
 	# --- polling ---------------------------------------------------------------------------
 	def streams(self) -> list[str]:

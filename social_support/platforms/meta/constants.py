@@ -3,6 +3,11 @@
 from .versions import DEFAULT_GRAPH_VERSION
 
 OFFICIAL_HOST = "https://graph.facebook.com"
+# Instagram API with Instagram Login: no Facebook Page, an Instagram user token, its own host
+INSTAGRAM_HOST = "https://graph.instagram.com"
+LOGIN_FACEBOOK = "Facebook Login (Page)"
+LOGIN_INSTAGRAM = "Instagram Login"
+LOGINS = (LOGIN_FACEBOOK, LOGIN_INSTAGRAM)
 GRAPH_VERSION = DEFAULT_GRAPH_VERSION  # the default; a channel's own comes from its settings
 
 STREAM_FEED = "feed"
