@@ -54,6 +54,7 @@ scheduler_events = {
 			"social_support.tasks.retry_replies",
 			"social_support.tasks.send_due_surveys",
 			"social_support.tasks.send_due_follow_ups",
+			"social_support.tasks.look_up_names",
 		],
 	},
 	"daily": [

@@ -12,7 +12,7 @@ from functools import wraps
 import frappe
 
 from social_support.core import instagram_tokens, usage
-from social_support.ingest import events, spikes
+from social_support.ingest import events, names, spikes
 from social_support.ingest.poll import due_channels, enqueue_poll
 from social_support.insights import digest
 from social_support.outbound import follow_ups, send
@@ -94,3 +94,9 @@ def sync_digest() -> None:
 def refresh_instagram_tokens() -> None:
 	"""Instagram Login tokens live 60 days: refresh those with less than 10 days left."""
 	instagram_tokens.refresh_due()
+
+
+@scheduled("looking up names")
+def look_up_names() -> None:
+	"""Names for Messenger and Instagram DM authors that arrived with an id only."""
+	names.look_up_names()

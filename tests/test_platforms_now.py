@@ -338,3 +338,21 @@ def test_instagram_login_comments_replies_and_messages(sandbox):
 	assert client.private_reply(cm["id"], "we sent you the link").external_id
 	assert client.send_dm("4002", "it ships today").external_id
 	assert [s["object"] for s in g.sent[-2:]] == [IG, IG]
+
+
+# --- names for private messages -------------------------------------------------------------------------
+def test_dm_authors_are_looked_up_by_id_and_a_refusal_is_an_error_not_a_crash(sandbox):
+	g = sandbox.graph
+	g.add_user("4001", "Fiona Fan", username="fiona.fan")
+	fb = graph_client(sandbox)
+	who = fb.lookup_user("4001")
+	assert (who.user_id, who.name, who.handle) == ("4001", "Fiona Fan", None)
+	assert who.avatar_url == "https://scontent.xx.fbcdn.net/v/4001.jpg"
+	assert sandbox.requests[-1].query["fields"] == "first_name,last_name,profile_pic"
+	ig = make_client(ChannelConfig("Instagram", IG, "brand", sandbox.url, {"access_token": "t"}, timeout=2))
+	who = ig.lookup_user("4001")
+	assert (who.name, who.handle) == ("Fiona Fan", "fiona.fan")
+	assert sandbox.requests[-1].query["fields"] == "name,username,profile_pic"
+	g.private_profiles.add("4001")
+	with pytest.raises(PermissionDenied):
+		fb.lookup_user("4001")

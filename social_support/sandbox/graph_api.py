@@ -72,6 +72,7 @@ class GraphApi:
 		# Instagram Login tokens: token -> (issued at, expires at, long-lived?)
 		self.instagram_tokens: dict[str, tuple[float, float, bool]] = {}
 		self.instagram_app_secret = "ig-app-secret"
+		self.private_profiles: set[str] = set()  # people whose profile the app may not read
 
 	# --- python API ------------------------------------------------------------------------
 	def next_id(self) -> str:
@@ -558,6 +559,21 @@ class GraphApi:
 				found = finder(obj)
 				if found:
 					return Response(200, self._public(found) | {"id": found["id"]})
+			if obj in self.private_profiles:
+				return graph_error("(#10) This person's profile is not available to this app.", 10)
+			if obj in self.users and params.get("fields"):
+				u = self.users[obj]
+				first, _, last = (u.get("name") or "").partition(" ")
+				known = {
+					"id": obj,
+					"name": u.get("name"),
+					"first_name": first,
+					"last_name": last,
+					"username": u.get("username"),
+					"profile_pic": f"https://scontent.xx.fbcdn.net/v/{obj}.jpg",
+				}
+				wanted = params["fields"].split(",")
+				return Response(200, {k: v for k, v in known.items() if k in wanted or k == "id"})
 			if obj in self.users or obj == "me":
 				return Response(200, self.users.get(obj, self.users[PAGE_ID]))
 		return graph_error(f"Unsupported get request. Object with ID '{obj}' does not exist.", 100, 33)

@@ -13,7 +13,7 @@ from social_support.outbound.gate import ReplyNotAllowed
 from social_support.outbound.send import send_reply
 from social_support.platforms.base import dm_thread_key
 
-from .utils import AGENT, ReplyCase, make_channel, uid
+from .utils import AGENT, ReplyCase, deliver_meta, make_channel, uid, work
 
 
 def replies_of(ticket):
@@ -399,3 +399,51 @@ class TestInstagramLogin(ReplyCase):
 		)
 		tasks.refresh_instagram_tokens()  # a flagged channel is not tried again until new credentials
 		self.assertEqual(len(self.sandbox.requests_to(r"^/refresh_access_token$")), 2)
+
+
+class TestDmAuthorNames(ReplyCase):
+	def test_messenger_authors_get_their_name_once_and_a_refusal_keeps_the_ticket_working(self):
+		from social_support.ingest import names
+
+		channel = make_channel(
+			"Facebook", "1001", base_url=self.sandbox.url, poll=0, webhooks=1, name="Names FB " + uid()
+		)
+		g = self.sandbox.graph
+		fan, shy = uid("4"), uid("4")
+		g.add_user(fan, "Fiona Fan")
+		g.add_user(shy, "Sam Shy")
+		g.private_profiles.add(shy)
+		for who in (fan, shy):
+			m = g.message("1001", who, "Where is my order?")
+			deliver_meta(g.webhook_payload("message", message_id=m["id"]))
+		work(channel.name)
+		for who in (fan, shy):
+			profile = frappe.get_doc("Social Profile", f"Facebook-{who}")
+			self.assertEqual(profile.display_name, who)  # the webhook carries the id only
+			self.assertEqual(
+				frappe.db.get_value("Contact", profile.contact, ["first_name", "last_name"]),
+				("Facebook", f"user {who}"),
+			)
+		result = names.look_up_names()
+		self.assertEqual((result[f"Facebook-{fan}"], result[f"Facebook-{shy}"]), ("found", "refused"))
+		profile = frappe.get_doc("Social Profile", f"Facebook-{fan}")
+		self.assertEqual((profile.display_name, profile.name_looked_up), ("Fiona Fan", 1))
+		self.assertEqual(profile.avatar_url, f"https://scontent.xx.fbcdn.net/v/{fan}.jpg")
+		self.assertEqual(
+			frappe.db.get_value("Contact", profile.contact, ["first_name", "last_name"]), ("Fiona", "Fan")
+		)
+		self.assertEqual(
+			frappe.db.get_value("Social Message", {"social_profile": profile.name}, "author_name"),
+			"Fiona Fan",
+		)
+		shy_profile = frappe.get_doc("Social Profile", f"Facebook-{shy}")
+		self.assertEqual((shy_profile.display_name, shy_profile.name_looked_up), (shy, 1))
+		# the profile is the cache: nobody is asked twice
+		asked = len(self.sandbox.requests_to(rf"/v26.0/({fan}|{shy})$"))
+		self.assertEqual(asked, 2)
+		names.look_up_names()
+		self.assertEqual(len(self.sandbox.requests_to(rf"/v26.0/({fan}|{shy})$")), asked)
+		# and the refused one still has a ticket an agent can answer
+		ticket = frappe.db.get_value("Social Message", {"social_profile": shy_profile.name}, "reference_name")
+		r = self.send_as(AGENT, ticket, "Let me check that for you")
+		self.assertEqual(send_reply(r["name"]), "Sent")

@@ -21,6 +21,7 @@ import requests
 from ..base import (
 	FACEBOOK,
 	AuthError,
+	Author,
 	BadRequest,
 	Duplicate,
 	OutsideWindow,
@@ -213,6 +214,22 @@ class MetaClient:
 	def take_usage(self) -> dict[str, int]:
 		"""The Graph API is not billed per call: nothing to count."""
 		return {}
+
+	def lookup_user(self, user_id: str) -> Author:
+		"""The name (and picture, where permitted) of someone who wrote a private message: webhooks
+		carry only the page- or Instagram-scoped id. Messenger: ``first_name,last_name,profile_pic``;
+		Instagram: ``name,username,profile_pic``."""
+		fields = c.PROFILE_FIELDS_FACEBOOK if self.platform == FACEBOOK else c.PROFILE_FIELDS_INSTAGRAM
+		data = self._request(str(user_id), {"fields": fields})
+		name = data.get("name") or " ".join(
+			p for p in (data.get("first_name"), data.get("last_name")) if isinstance(p, str) and p
+		)
+		return Author(
+			user_id=str(user_id),
+			handle=data.get("username") if isinstance(data.get("username"), str) else None,
+			name=name if isinstance(name, str) and name else None,
+			avatar_url=data.get("profile_pic") if isinstance(data.get("profile_pic"), str) else None,
+		)
 
 	# --- Instagram Login tokens ------------------------------------------------------------------
 	def exchange_token(self, app_secret: str) -> tuple[str, int]:

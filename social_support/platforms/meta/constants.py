@@ -23,6 +23,9 @@ CONVERSATION_FIELDS = (
 )
 IG_MEDIA_FIELDS = "id,caption,timestamp,permalink,comments.limit(100){id,text,username,from,timestamp,replies{id,text,username,from,timestamp}}"
 
+PROFILE_FIELDS_FACEBOOK = "first_name,last_name,profile_pic"  # Messenger user profile
+PROFILE_FIELDS_INSTAGRAM = "name,username,profile_pic"  # Instagram user profile
+
 MAX_PAGES_PER_POLL = 10
 PAGE_SIZE = 25
 DEFAULT_RETRY_AFTER = 60.0
