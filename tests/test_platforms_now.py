@@ -24,7 +24,7 @@ from social_support.platforms.meta.versions import (
 	normalize_version,
 	version_status,
 )
-from social_support.platforms.x import parse_poll, parse_webhook
+from social_support.platforms.x import parse_poll, parse_webhook, webhook_account_ids
 from social_support.platforms.x.costs import (
 	DM_CREATE,
 	DM_READ,
@@ -356,3 +356,40 @@ def test_dm_authors_are_looked_up_by_id_and_a_refusal_is_an_error_not_a_crash(sa
 	g.private_profiles.add("4001")
 	with pytest.raises(PermissionDenied):
 		fb.lookup_user("4001")
+
+
+# --- X Activity API deliveries -------------------------------------------------------------------------
+def test_activity_api_mentions_replies_quotes_and_dms_are_parsed_like_the_others(sandbox):
+	x = sandbox.x
+	x.add_user("7", "cust", "Customer")
+	brand_post = x.post_tweet("99", "Autumn range")
+	mention = x.post_tweet("7", "hey @brand, my order?")
+	reply = x.post_tweet("7", "love it", in_reply_to=brand_post["id"])
+	quote = x.post_tweet("7", "look", quote_of=brand_post["id"])
+	dm = x.send_dm_to("99", "7", "hello from the dm")
+	payload = x.activity_payload("post.mention.create", tweet_id=mention["id"])
+	assert webhook_account_ids(payload) == ["99"]
+	(item,) = parse_webhook(payload, "99")
+	assert (item.external_id, item.kind, item.direction, item.summoned) == (
+		mention["id"],
+		"post",
+		"Inbound",
+		True,
+	)
+	assert item.author.handle == "cust" and item.text == "hey @brand, my order?"
+	(item,) = parse_webhook(x.activity_payload("post.reply.create", tweet_id=reply["id"]), "99")
+	assert (item.parent_external_id, item.summoned) == (brand_post["id"], True)
+	(item,) = parse_webhook(x.activity_payload("post.quote.create", tweet_id=quote["id"]), "99")
+	assert item.external_id == quote["id"]
+	(item,) = parse_webhook(x.activity_payload("dm.received", event_id=dm["id"]), "99")
+	assert (item.kind, item.text, item.author.handle, item.thread_key) == (
+		"dm",
+		"hello from the dm",
+		"cust",
+		"dm:7",
+	)
+	# another account's event, and event types that are not conversations, give nothing
+	assert parse_webhook(x.activity_payload("post.mention.create", tweet_id=mention["id"]), "98") == []
+	other = x.activity_payload("post.mention.create", tweet_id=mention["id"])
+	other["data"]["event_type"] = "profile.update.bio"
+	assert parse_webhook(other, "99") == []

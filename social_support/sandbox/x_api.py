@@ -347,6 +347,41 @@ class XApi:
 			}
 		raise ValueError(f"unknown webhook kind {kind!r}")
 
+	def activity_payload(
+		self,
+		event_type: str,
+		*,
+		tweet_id: str | None = None,
+		event_id: str | None = None,
+		for_user_id: str = ACCOUNT_ID,
+	) -> dict:
+		"""An X Activity API delivery: ``post.mention.create`` / ``post.reply.create`` /
+		``post.quote.create`` (the Post as API v2 renders it, ``includes.users``) or ``dm.received`` /
+		``dm.sent`` (the Account Activity DM shape, its users wrapped in ``data`` as v2 users)."""
+		if event_type.startswith("post."):
+			t = self.tweet(tweet_id)
+			body = self._public(t)
+			includes = {"users": [self.users[t["author_id"]]] if t["author_id"] in self.users else []}
+		else:
+			legacy = self.webhook_payload("dm", event_id=event_id, for_user_id=for_user_id)
+			body = {
+				"direct_message_events": legacy["direct_message_events"],
+				"users": {
+					uid: {"data": self.users.get(uid) or {"id": uid, "username": f"user{uid}", "name": uid}}
+					for uid in legacy["users"]
+				},
+			}
+			includes = {}
+		envelope = {
+			"event_uuid": self.next_id(),
+			"filter": {"user_id": for_user_id},
+			"event_type": event_type,
+			"payload": body,
+		}
+		if includes:
+			envelope["includes"] = includes
+		return {"data": envelope}
+
 	@staticmethod
 	def deliver_webhook(
 		url: str, consumer_secret: str, payload: dict, timeout: float = 10

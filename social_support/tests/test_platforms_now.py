@@ -13,7 +13,17 @@ from social_support.outbound.gate import ReplyNotAllowed
 from social_support.outbound.send import send_reply
 from social_support.platforms.base import dm_thread_key
 
-from .utils import AGENT, ReplyCase, deliver_meta, make_channel, uid, work
+from .utils import (
+	AGENT,
+	ReplyCase,
+	deliver_meta,
+	deliver_x,
+	make_channel,
+	post_webhook,
+	uid,
+	work,
+	x_signature,
+)
 
 
 def replies_of(ticket):
@@ -447,3 +457,37 @@ class TestDmAuthorNames(ReplyCase):
 		ticket = frappe.db.get_value("Social Message", {"social_profile": shy_profile.name}, "reference_name")
 		r = self.send_as(AGENT, ticket, "Let me check that for you")
 		self.assertEqual(send_reply(r["name"]), "Sent")
+
+
+class TestXActivityWebhooks(ReplyCase):
+	def test_activity_api_deliveries_are_verified_routed_and_become_tickets(self):
+		channel = make_channel("X", "99", base_url=self.sandbox.url, poll=0, webhooks=1, name="XAA " + uid())
+		x = self.sandbox.x
+		customer = uid("3")
+		x.add_user(customer, "carla", "Carla Customer")
+		mention = x.post_tweet(customer, "@brand my order 5512 is late")
+		dm = x.send_dm_to("99", customer, "order 5512, can you check?")
+		for payload in (
+			x.activity_payload("post.mention.create", tweet_id=mention["id"]),
+			x.activity_payload("dm.received", event_id=dm["id"]),
+		):
+			self.assertEqual(deliver_x(payload).status_code, 200)
+		work(channel.name)
+		for external_id in (mention["id"], dm["id"]):
+			msg = frappe.get_doc("Social Message", {"message_key": f"{channel.name}:{external_id}"})
+			self.assertTrue(msg.reference_name)
+			self.assertEqual(msg.author_handle, "carla")
+		self.assertEqual(
+			frappe.db.get_value(
+				"Social Message", {"message_key": f"{channel.name}:{mention['id']}"}, "summoned"
+			),
+			1,
+		)
+		# a delivery signed with another secret is refused, as for Account Activity payloads
+		body = frappe.as_json(x.activity_payload("post.mention.create", tweet_id=mention["id"])).encode()
+		self.assertEqual(
+			post_webhook(
+				"x", body, x_signature(body, "not-the-secret"), "x-twitter-webhooks-signature"
+			).status_code,
+			401,
+		)
