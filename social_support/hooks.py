@@ -61,11 +61,13 @@ scheduler_events = {
 			"social_support.tasks.retry_replies",
 			"social_support.tasks.send_due_surveys",
 			"social_support.tasks.send_due_follow_ups",
+			"social_support.tasks.look_up_names",
 		],
 	},
 	"daily": [
 		"social_support.tasks.clear_old_events",
 		"social_support.tasks.sync_digest",
+		"social_support.tasks.refresh_instagram_tokens",
 	],
 }
 

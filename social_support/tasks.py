@@ -11,7 +11,8 @@ from functools import wraps
 
 import frappe
 
-from social_support.ingest import events, spikes
+from social_support.core import instagram_tokens, usage
+from social_support.ingest import events, names, spikes
 from social_support.ingest.poll import due_channels, enqueue_poll
 from social_support.insights import digest
 from social_support.outbound import follow_ups, send
@@ -40,9 +41,11 @@ def scheduled(job_name: str) -> Callable[[Callable[[], object]], Callable[[], No
 # --- every minute -------------------------------------------------------------------------------------
 @scheduled("starting the polls")
 def start_due_polls() -> None:
-	"""One poll job per enabled channel whose interval has passed."""
+	"""One poll job per enabled channel whose interval has passed and whose monthly budget allows it
+	(slower near the budget, none at it)."""
 	for channel in due_channels():
-		enqueue_poll(channel)
+		if usage.may_poll(channel):
+			enqueue_poll(channel)
 
 
 @scheduled("requeueing stale events")
@@ -85,3 +88,15 @@ def clear_old_events() -> None:
 def sync_digest() -> None:
 	"""The digest's recipients follow the Social Manager role."""
 	digest.sync()
+
+
+@scheduled("refreshing Instagram tokens")
+def refresh_instagram_tokens() -> None:
+	"""Instagram Login tokens live 60 days: refresh those with less than 10 days left."""
+	instagram_tokens.refresh_due()
+
+
+@scheduled("looking up names")
+def look_up_names() -> None:
+	"""Names for Messenger and Instagram DM authors that arrived with an id only."""
+	names.look_up_names()

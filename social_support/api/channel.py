@@ -49,3 +49,15 @@ def test_connection(channel: str) -> dict:
 	except PlatformError as e:
 		return {"ok": False, "error": str(e), "needs_reauthorization": e.needs_reauth}
 	return {"ok": True, "streams": streams}
+
+
+@frappe.whitelist(methods=["POST"])
+def exchange_instagram_token(channel: str) -> dict:
+	"""Instagram Login: the short-lived token typed in, exchanged for a long-lived one (60 days)."""
+	from social_support.core import instagram_tokens
+
+	frappe.only_for("System Manager")
+	frappe.get_doc("Social Channel", channel).check_permission("write")
+	ok = instagram_tokens.exchange(channel)
+	doc = frappe.get_doc("Social Channel", channel)
+	return {"ok": ok, "token_expires_on": doc.token_expires_on, "error": None if ok else doc.last_error}

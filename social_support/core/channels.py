@@ -11,6 +11,8 @@ from frappe.utils import add_to_date, get_datetime, now_datetime
 from social_support.platforms import ChannelConfig, get_family
 from social_support.platforms.base import FACEBOOK, INSTAGRAM, PermissionDenied, X
 from social_support.platforms.hosts import base_url_problem
+from social_support.platforms.meta.versions import DEFAULT_GRAPH_VERSION
+from social_support.platforms.x import rules as x_rules
 
 from .notify import notify, users_of_first_staffed_role
 
@@ -49,7 +51,29 @@ def channel_config(channel) -> ChannelConfig:
 		api_base_url=(channel.api_base_url or "").strip() or None,
 		credentials=creds,
 		listening_terms=listening_terms(channel),
+		graph_version=graph_version(channel) if channel.platform in META_PLATFORMS else None,
+		login=channel.get("instagram_login") if channel.platform == INSTAGRAM else None,
 	)
+
+
+def graph_version(channel) -> str:
+	"""The Graph API version a Meta channel calls: its own, else the site's setting, else the default."""
+	own = (channel.get("graph_api_version") or "").strip()
+	if own:
+		return own
+	site = frappe.db.get_single_value("Social Support Settings", "graph_api_version")
+	return (site or "").strip() or DEFAULT_GRAPH_VERSION
+
+
+def unavailable_actions(channel) -> list[str]:
+	"""What the platform does not let this channel do (shown on the channel, refused by the gate)."""
+	if channel.platform == X:
+		return x_rules.unavailable_actions(channel.get("x_access"))
+	if channel.platform == FACEBOOK:
+		return ["repost"]
+	if channel.platform == INSTAGRAM:
+		return ["repost", "post"]
+	return []
 
 
 class ApiHostRefused(PermissionDenied, frappe.ValidationError):

@@ -90,6 +90,7 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 			"thread_key": thread_key,
 			"root_external_id": thread_root(thread_key) or item.root_external_id,
 			"parent_external_id": item.parent_external_id,
+			"summoned": 1 if item.summoned else 0,
 			"inbound_event": ctx.event,
 		}
 	)

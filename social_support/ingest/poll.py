@@ -10,6 +10,7 @@ import frappe
 from frappe.utils import add_to_date, cint, get_datetime, now_datetime
 
 from social_support.core import channels as ch
+from social_support.core import usage
 from social_support.platforms import make_client
 from social_support.platforms.base import PlatformError, RateLimited
 
@@ -114,6 +115,7 @@ def _poll_stream(doc, client, stream: str, secrets: list[str], stored: list[str]
 	pages = 0
 	for page in client.poll(stream, cursor):
 		pages += 1
+		usage.record_client(doc.name, client)  # what the page cost, committed with the page
 		event = store_event(
 			source="Poll",
 			platform=doc.platform,

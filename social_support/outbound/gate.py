@@ -37,9 +37,11 @@ from frappe.utils import cint, get_datetime, now_datetime
 
 from social_support.analysis import detect_language
 from social_support.analysis.reply_checks import ERROR, check_reply, signature, with_signature
+from social_support.core.channels import unavailable_actions
 from social_support.platforms.base import FACEBOOK, INSTAGRAM, X
 from social_support.platforms.limits import char_limit
 from social_support.platforms.meta import PRIVATE_REPLY_WINDOW_DAYS, messaging_window
+from social_support.platforms.x import rules as x_rules
 from social_support.tickets import get_adapter
 
 from .compose import compose, errors_of, final_checks
@@ -99,6 +101,20 @@ def ticket_context(ticket: str) -> frappe._dict:
 	return t
 
 
+MESSAGE_FIELDS = (
+	"name",
+	"external_id",
+	"kind",
+	"author_id",
+	"author_handle",
+	"posted_on",
+	"thread_key",
+	"summoned",
+	"text",
+	"permalink",
+)
+
+
 def latest_inbound(ticket: str, kind: str | None = None):
 	filters = {"reference_name": ticket, "direction": "Inbound"}
 	if kind:
@@ -106,7 +122,7 @@ def latest_inbound(ticket: str, kind: str | None = None):
 	rows = frappe.get_all(
 		"Social Message",
 		filters=filters,
-		fields=["name", "external_id", "kind", "author_id", "author_handle", "posted_on", "thread_key"],
+		fields=[*MESSAGE_FIELDS],
 		order_by="posted_on desc",
 		limit=1,
 	)
@@ -130,19 +146,7 @@ def plan(ticket: dict, private: bool, in_reply_to: str | None) -> dict:
 	platform = ticket.platform
 	if in_reply_to:
 		answered = frappe.db.get_value(
-			"Social Message",
-			in_reply_to,
-			[
-				"name",
-				"external_id",
-				"kind",
-				"author_id",
-				"author_handle",
-				"posted_on",
-				"reference_name",
-				"direction",
-			],
-			as_dict=True,
+			"Social Message", in_reply_to, [*MESSAGE_FIELDS, "reference_name", "direction"], as_dict=True
 		)
 		if not answered or answered.reference_name != ticket.name:
 			frappe.throw(_("Message {0} is not part of ticket {1}.").format(in_reply_to, ticket.name))
@@ -157,6 +161,8 @@ def plan(ticket: dict, private: bool, in_reply_to: str | None) -> dict:
 	elif private:
 		mode, target = PRIVATE, answered.external_id  # Meta: a private reply to the comment
 	else:
+		if platform == X:
+			answered = _x_answerable(ticket, answered, explicit=bool(in_reply_to))
 		mode, target = PUBLIC, answered.external_id
 	tag = None
 	if platform in (FACEBOOK, INSTAGRAM) and mode in (DM, PRIVATE):
@@ -168,6 +174,54 @@ def plan(ticket: dict, private: bool, in_reply_to: str | None) -> dict:
 		"tag": tag,
 		"handle": answered.author_handle,
 	}
+
+
+class ReplyNotAllowed(frappe.ValidationError):
+	"""The platform would refuse this: said before approval, with what can be done instead."""
+
+
+def _x_answerable(ticket: dict, answered, explicit: bool):
+	"""X: pay-per-use apps reply publicly only to posts that @mention the account or quote it.
+
+	The message to answer when the platform allows it: the one asked for, or (when the agent did
+	not pick one) the customer's latest post on the ticket that summoned the account, so a
+	customer's own follow-up in their thread is answered under the post that called us. Refused
+	with what can be done instead when there is none."""
+	access, handle = frappe.db.get_value("Social Channel", ticket.channel, ["x_access", "account_handle"])
+	handle = (handle or "").lstrip("@")
+	if not x_rules.is_self_serve(access):
+		return answered
+
+	def summons(msg) -> bool:
+		return bool(cint(msg.summoned)) or x_rules.mentions_handle(msg.text, handle)
+
+	if summons(answered):
+		return answered
+	if not explicit:
+		for msg in frappe.get_all(
+			"Social Message",
+			filters={"reference_name": ticket.name, "direction": "Inbound", "kind": ("!=", "DM")},
+			fields=[*MESSAGE_FIELDS],
+			order_by="posted_on desc",
+			limit=50,
+		):
+			if summons(msg):
+				return msg
+	options = _(
+		"Answer by direct message instead (tick Private; X delivers it only if the customer accepts messages from the account)"
+	)
+	if answered.permalink:
+		link = frappe.utils.escape_html(answered.permalink)
+		options += _(", or open the post on X and answer by hand: {0}").format(
+			f'<a href="{link}" target="_blank" rel="noopener noreferrer">{link}</a>'
+		)
+	frappe.throw(
+		_("X does not let this channel reply publicly here: {0}, and this post does neither. {1}.").format(
+			_(x_rules.UNSUMMONED_REPLY), options
+		),
+		ReplyNotAllowed,
+		title=_("Public reply not possible on X"),
+	)
 
 
 def _meta_window(ticket: str, mode: str, answered) -> str | None:
@@ -262,6 +316,19 @@ def channel_route(channel: str, incident: str) -> Route:
 		reference_doctype="Social Incident",
 		reference_name=incident,
 	)
+
+
+def refuse_unavailable(route: Route) -> None:
+	"""A gesture the platform does not allow this channel (a like on pay-per-use X): refused
+	before anything is stored, after the permission check."""
+	if route.mode.lower() in unavailable_actions(frappe.get_cached_doc("Social Channel", route.channel)):
+		frappe.throw(
+			_("{0} is not available on channel {1}: the platform does not allow it with this access.").format(
+				_(route.mode), route.channel
+			),
+			ReplyNotAllowed,
+			title=_("Not available"),
+		)
 
 
 # --- 2. who --------------------------------------------------------------------------------------
@@ -403,6 +470,8 @@ def submit(
 				"Meta's 24-hour window has closed; the HUMAN_AGENT tag is for people, not for automatic messages."
 			)
 		)
+	if route.mode in GESTURES:
+		refuse_unavailable(route)
 	if once_key:
 		existing = _live(once_key)
 		if existing:

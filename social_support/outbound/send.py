@@ -11,22 +11,36 @@ the text as a duplicate has it already: it is looked up and the reply marked Sen
 
 from __future__ import annotations
 
+from datetime import timezone
+
 import frappe
 from frappe import _
-from frappe.utils import add_to_date, cint, now_datetime
+from frappe.utils import add_to_date, cint, get_datetime, now_datetime
 
 from social_support.core import channels as ch
+from social_support.core import usage
 from social_support.core.keys import message_key
 from social_support.core.notify import notify
 from social_support.core.text import clean_text, to_html
 from social_support.platforms import make_client
-from social_support.platforms.base import AuthError, Duplicate, PlatformError, RateLimited, TransientError
+from social_support.platforms.base import (
+	FACEBOOK,
+	INSTAGRAM,
+	AuthError,
+	Duplicate,
+	OutsideWindow,
+	PlatformError,
+	RateLimited,
+	TransientError,
+)
+from social_support.platforms.meta import messaging_window
 from social_support.tickets import get_adapter
 
 from .constants import (
 	ACKNOWLEDGEMENT,
 	ANSWERS,
 	APPROVED,
+	AUTOMATIC,
 	DM,
 	FAILED,
 	GESTURES,
@@ -142,17 +156,27 @@ def _claim(reply) -> bool:
 
 
 def _find(client, reply) -> str | None:
-	return client.find_sent(FIND_MODE[reply.mode], reply.target_id, reply.final_text)
+	try:
+		return client.find_sent(FIND_MODE[reply.mode], reply.target_id, reply.final_text)
+	finally:
+		usage.record_client(reply.channel, client)
 
 
 def _call(client, reply):
+	try:
+		return _dispatch(client, reply)
+	finally:
+		usage.record_client(reply.channel, client)  # what a send costs (never held by the budget)
+
+
+def _dispatch(client, reply):
 	mode, target, text = reply.mode, reply.target_id, reply.final_text
 	if mode == PUBLIC:
 		return client.reply_public(target, text)
 	if mode == PRIVATE:
 		return client.private_reply(target, text)
 	if mode == DM:
-		return client.send_dm(target, text, tag=reply.messaging_tag)
+		return client.send_dm(target, text, tag=_messaging_tag_now(reply))
 	if mode == POST:
 		return client.post(text)
 	if mode == LIKE:
@@ -162,6 +186,43 @@ def _call(client, reply):
 	if mode == HIDE:
 		return client.hide(target, True)
 	raise PlatformError(f"unknown reply mode {mode!r}")
+
+
+def _messaging_tag_now(reply) -> str | None:
+	"""Meta DMs: the window decides the tag when the message leaves, not when it was written (an
+	approval can take a day): no tag inside 24 hours of the customer's last message, HUMAN_AGENT
+	for a person's reply up to 7 days, and beyond that, or for an automatic message past 24
+	hours, nothing is sent. What was used is kept on the reply."""
+	if reply.platform not in (FACEBOOK, INSTAGRAM):
+		return reply.messaging_tag
+	last = frappe.db.get_value(
+		"Social Message",
+		{
+			"reference_name": reply.reference_name,
+			"direction": "Inbound",
+			"kind": "DM",
+			"channel": reply.channel,
+		},
+		"posted_on",
+		order_by="posted_on desc",
+	)
+	if not last:
+		return reply.messaging_tag
+	window = messaging_window(
+		get_datetime(last).replace(tzinfo=timezone.utc),
+		now_datetime().replace(tzinfo=timezone.utc),
+		human_agent_allowed=reply.purpose not in AUTOMATIC,
+	)
+	if window is None:
+		raise OutsideWindow(
+			_(
+				"Meta's messaging window has closed since this reply was written: the customer's last message is older than {0}."
+			).format(_("7 days") if reply.purpose not in AUTOMATIC else _("24 hours"))
+		)
+	tag = None if window == "RESPONSE" else "HUMAN_AGENT"
+	if tag != reply.messaging_tag:
+		frappe.db.set_value("Social Reply", reply.name, "messaging_tag", tag, update_modified=False)
+	return tag
 
 
 def _handle_error(reply, e: PlatformError, channel: str) -> str:

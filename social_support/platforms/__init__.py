@@ -31,6 +31,8 @@ class ChannelConfig:
 	credentials: dict[str, str] = field(default_factory=dict)
 	listening_terms: list[str] = field(default_factory=list)
 	timeout: float = 20.0
+	graph_version: str | None = None  # Meta: the Graph API version to call (blank = the default)
+	login: str | None = None  # Instagram: "Facebook Login (Page)" (default) or "Instagram Login"
 
 	def secret(self, key: str) -> str | None:
 		return self.credentials.get(key) or None

@@ -73,6 +73,7 @@ class InboundItem:
 	permalink: str | None = None
 	attachments: list[str] = field(default_factory=list)  # URLs
 	stream: str | None = None  # poll stream or webhook field it came from
+	summoned: bool | None = None  # X: the post @mentions the account or quotes it (None = not known)
 
 	@property
 	def is_private(self) -> bool:
@@ -179,6 +180,10 @@ class OutsideWindow(PermissionDenied):
 
 class BadRequest(PlatformError):
 	pass
+
+
+class VersionRefused(BadRequest):
+	"""The platform refused the API version the channel calls; the message says what to change."""
 
 
 class NotFound(PlatformError):

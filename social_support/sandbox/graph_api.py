@@ -8,7 +8,10 @@ Reads: GET /vN/{page}/feed, /vN/{id}/conversations?platform=messenger|instagram,
 /vN/{ig}/media, /vN/{id}. Writes: POST /vN/{comment-or-post}/comments,
 /vN/{ig-comment}/replies, /vN/{page-or-ig}/messages (24 h RESPONSE window, 7-day
 HUMAN_AGENT tag, one private reply per comment), /vN/{comment} (is_hidden / hide),
-/vN/{id}/likes.
+/vN/{id}/likes. ``vN`` is judged by Meta's version list (``platforms/meta/versions.py``) on
+``today``: a version past its end date answers code 2635, an unknown one 2500. Instagram Login:
+``GET /access_token`` and ``GET /refresh_access_token`` exchange and refresh Instagram user tokens
+(:meth:`GraphApi.issue_instagram_token` hands them out); an expired one answers 190/463.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from urllib.parse import urlencode
 
 import requests
 
+from social_support.platforms.meta.versions import DEFAULT_GRAPH_VERSION, version_status
 from social_support.platforms.meta.webhook import signature
 
 from .wire import Request, Response
@@ -64,6 +68,11 @@ class GraphApi:
 		self.likes: list[str] = []
 		self.revoked: set[str] = set()
 		self.sent: list[dict] = []  # every write the app made, for assertions
+		self.today = None  # the date versions are judged by (None = today, UTC)
+		# Instagram Login tokens: token -> (issued at, expires at, long-lived?)
+		self.instagram_tokens: dict[str, tuple[float, float, bool]] = {}
+		self.instagram_app_secret = "ig-app-secret"
+		self.private_profiles: set[str] = set()  # people whose profile the app may not read
 
 	# --- python API ------------------------------------------------------------------------
 	def next_id(self) -> str:
@@ -361,16 +370,71 @@ class GraphApi:
 			return self._respond(
 				graph_error("Error validating access token: The session has been invalidated.", 190, 460)
 			)
-		m = re.match(r"^/v\d+\.\d+/([^/]+)(?:/([^/]+))?/?$", req.path)
+		issued = self.instagram_tokens.get(token)
+		if issued and issued[1] <= time.time():
+			return self._respond(graph_error("Error validating access token: Session has expired.", 190, 463))
+		if req.path in ("/access_token", "/refresh_access_token") and req.method == "GET":
+			with self.sandbox.lock:
+				return self._respond(self._instagram_token(req.path, params, token))
+		m = re.match(r"^/(v\d+\.\d+)/([^/]+)(?:/([^/]+))?/?$", req.path)
 		if not m:
 			return self._respond(graph_error(f"Unknown path {req.path}", 100))
-		obj, edge = m.group(1), m.group(2)
+		refused = self._version_refused(m.group(1))
+		if refused:
+			return self._respond(refused)
+		obj, edge = m.group(2), m.group(3)
 		with self.sandbox.lock:
 			if req.method == "GET":
 				resp = self._read(req, params, token, obj, edge)
 			else:
 				resp = self._write(params, obj, edge)
 		return self._respond(resp)
+
+	def issue_instagram_token(
+		self, long_lived: bool = False, age: float = 0, lifetime: float | None = None
+	) -> str:
+		"""An Instagram user token as Instagram Login hands it out: short-lived (one hour) or long-lived
+		(60 days), issued ``age`` seconds ago."""
+		now = time.time()
+		life = lifetime if lifetime is not None else (60 * DAY if long_lived else 3600)
+		token = f"IG{'LL' if long_lived else 'SL'}-{self.next_id()}"
+		self.instagram_tokens[token] = (now - age, now - age + life, long_lived)
+		return token
+
+	def _instagram_token(self, path: str, params: dict, token: str) -> Response:
+		"""``GET /access_token`` (grant_type=ig_exchange_token, client_secret: a short-lived token for a
+		long-lived one) and ``GET /refresh_access_token`` (grant_type=ig_refresh_token: a long-lived
+		token at least 24 hours old, for another 60 days)."""
+		known = self.instagram_tokens.get(token)
+		if path == "/access_token":
+			if params.get("grant_type") != "ig_exchange_token":
+				return graph_error("(#100) grant_type must be ig_exchange_token", 100)
+			if params.get("client_secret") != self.instagram_app_secret:
+				return graph_error("Error validating client secret.", 1, etype="OAuthException", status=400)
+			if not known or known[2]:
+				return graph_error("(#100) Only a short-lived Instagram user token can be exchanged", 100)
+		else:
+			if params.get("grant_type") != "ig_refresh_token":
+				return graph_error("(#100) grant_type must be ig_refresh_token", 100)
+			if not known or not known[2]:
+				return graph_error("(#100) Only a long-lived Instagram user token can be refreshed", 100)
+			if time.time() - known[0] < DAY:
+				return graph_error("(#100) The token must be at least 24 hours old to be refreshed", 100)
+		new = self.issue_instagram_token(long_lived=True)
+		return Response(200, {"access_token": new, "token_type": "bearer", "expires_in": 60 * 24 * 3600})
+
+	def _version_refused(self, version: str) -> Response | None:
+		"""Versions past their end date and versions Meta never listed are refused (Meta's own
+		table, in ``platforms/meta/versions.py``); ``self.today`` moves the calendar in tests."""
+		status, _until = version_status(version, self.today or datetime.now(timezone.utc).date())
+		if status == "expired":
+			return graph_error(
+				f"(#2635) You are calling a deprecated version of the Graph API. Please update to the latest version: {DEFAULT_GRAPH_VERSION}.",
+				2635,
+			)
+		if status == "unknown":
+			return graph_error(f"Unknown path components: /{version}", 2500)
+		return None
 
 	# --- reads -----------------------------------------------------------------------------
 	def _paged(self, req: Request, params: dict, token: str, rows: list[dict]) -> Response:
@@ -495,6 +559,21 @@ class GraphApi:
 				found = finder(obj)
 				if found:
 					return Response(200, self._public(found) | {"id": found["id"]})
+			if obj in self.private_profiles:
+				return graph_error("(#10) This person's profile is not available to this app.", 10)
+			if obj in self.users and params.get("fields"):
+				u = self.users[obj]
+				first, _, last = (u.get("name") or "").partition(" ")
+				known = {
+					"id": obj,
+					"name": u.get("name"),
+					"first_name": first,
+					"last_name": last,
+					"username": u.get("username"),
+					"profile_pic": f"https://scontent.xx.fbcdn.net/v/{obj}.jpg",
+				}
+				wanted = params["fields"].split(",")
+				return Response(200, {k: v for k, v in known.items() if k in wanted or k == "id"})
 			if obj in self.users or obj == "me":
 				return Response(200, self.users.get(obj, self.users[PAGE_ID]))
 		return graph_error(f"Unsupported get request. Object with ID '{obj}' does not exist.", 100, 33)

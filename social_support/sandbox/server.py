@@ -97,7 +97,11 @@ class Sandbox:
 	def api_for(self, path: str):
 		if path.startswith("/2/") or path.startswith("/oauth2/"):
 			return self.x
-		if re.match(r"^/v\d+\.\d+/", path) or path.startswith("/oauth/"):
+		if (
+			re.match(r"^/v\d+\.\d+/", path)
+			or path.startswith("/oauth/")
+			or path in ("/access_token", "/refresh_access_token")  # Instagram Login tokens
+		):
 			return self.graph
 		return None
 

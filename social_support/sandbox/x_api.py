@@ -35,6 +35,9 @@ from .wire import Request, Response
 
 ACCOUNT_ID = "99"
 ACCOUNT_HANDLE = "brand"
+SELF_SERVE = "self-serve"
+ENTERPRISE = "enterprise"
+_MENTION = re.compile(r"(?<![A-Za-z0-9_])@([A-Za-z0-9_]{1,15})")
 WINDOW_SECONDS = 15 * 60
 TCO_LENGTH = 23  # X counts every link as 23 characters, whatever its length
 _LINK = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -126,6 +129,9 @@ class XApi:
 		self.oauth1_secrets: dict[tuple[str, str], tuple[str, str]] = {}
 		self.limits: dict[str, int] = {}
 		self.used: dict[str, list[float]] = {}
+		# "self-serve" (pay-per-use) or "enterprise": what X allows the app (see platforms/x/rules.py)
+		self.access = SELF_SERVE
+		self.consumed: dict[str, set[str]] = {}  # UTC day -> ids of posts read (X bills each once a day)
 		self.add_user(ACCOUNT_ID, ACCOUNT_HANDLE, "Brand Support")
 
 	# --- python API (tests, demo) ----------------------------------------------------------
@@ -145,10 +151,17 @@ class XApi:
 			return user
 
 	def post_tweet(
-		self, author_id: str, text: str, in_reply_to: str | None = None, at: float | None = None
+		self,
+		author_id: str,
+		text: str,
+		in_reply_to: str | None = None,
+		at: float | None = None,
+		quote_of: str | None = None,
 	) -> dict:
-		"""A tweet by anyone (a customer mention, a reply, the account's own post). ``text`` is what
-		X shows (rendered: t.co links, escaped entities); ``_source`` what was written."""
+		"""A tweet by anyone (a customer mention, a reply, a quote, the account's own post). ``text``
+		is what X shows (rendered: t.co links, escaped entities); ``_source`` what was written.
+		``entities.mentions`` lists the known users it @mentions, and for a reply the author of the
+		post answered (X puts that mention in front of a reply)."""
 		with self.sandbox.lock:
 			tid = self.next_id()
 			tweet = {
@@ -161,13 +174,39 @@ class XApi:
 				"conversation_id": tid,
 				"_ts": at or time.time(),
 			}
+			mentioned = [u for u in (self._user_by_handle(h) for h in _MENTION.findall(text)) if u]
 			if in_reply_to:
 				parent = self.tweet(in_reply_to)
 				tweet["conversation_id"] = parent["conversation_id"] if parent else in_reply_to
 				tweet["in_reply_to_user_id"] = parent["author_id"] if parent else None
 				tweet["referenced_tweets"] = [{"type": "replied_to", "id": str(in_reply_to)}]
+				if parent and parent["author_id"] in self.users:
+					mentioned.insert(0, self.users[parent["author_id"]])
+			if quote_of:
+				tweet.setdefault("referenced_tweets", []).append({"type": "quoted", "id": str(quote_of)})
+			if mentioned:
+				seen = {}
+				for u in mentioned:
+					seen.setdefault(u["id"], {"username": u["username"], "id": u["id"]})
+				tweet["entities"] = {"mentions": list(seen.values())}
 			self.tweets.append(tweet)
 			return tweet
+
+	def _user_by_handle(self, handle: str) -> dict | None:
+		return next((u for u in self.users.values() if u["username"].lower() == handle.lower()), None)
+
+	def summons(self, tweet: dict, user_id: str) -> bool:
+		"""Whether ``tweet`` lets ``user_id`` reply under X's rule for self-serve apps: it @mentions
+		the user or quotes one of their posts (the user's own posts need no summons)."""
+		if tweet["author_id"] == user_id:
+			return True
+		if any(m["id"] == user_id for m in (tweet.get("entities") or {}).get("mentions") or []):
+			return True
+		for ref in tweet.get("referenced_tweets") or []:
+			quoted = self.tweet(ref["id"]) if ref["type"] == "quoted" else None
+			if quoted and quoted["author_id"] == user_id:
+				return True
+		return False
 
 	def send_dm_to(self, account_id: str, sender_id: str, text: str, at: float | None = None) -> dict:
 		"""A customer's DM to the account."""
@@ -254,7 +293,9 @@ class XApi:
 						}
 					],
 				}
-			parent = (t.get("referenced_tweets") or [{}])[0].get("id")
+			parent = next(
+				(r["id"] for r in t.get("referenced_tweets") or [] if r["type"] == "replied_to"), None
+			)
 			obj = {
 				"created_at": _v1_time(t["_ts"]),
 				"id": int(t["id"]),
@@ -264,7 +305,22 @@ class XApi:
 				"in_reply_to_user_id_str": t.get("in_reply_to_user_id"),
 				"user": self._v1_user(t["author_id"]),
 				"timestamp_ms": str(int(t["_ts"] * 1000)),
+				"entities": {
+					"user_mentions": [
+						{"id_str": m["id"], "screen_name": m["username"]}
+						for m in (t.get("entities") or {}).get("mentions") or []
+					]
+				},
 			}
+			quoted = next((r["id"] for r in t.get("referenced_tweets") or [] if r["type"] == "quoted"), None)
+			if quoted and self.tweet(quoted):
+				q = self.tweet(quoted)
+				obj["is_quote_status"] = True
+				obj["quoted_status"] = {
+					"id_str": q["id"],
+					"text": q["text"],
+					"user": self._v1_user(q["author_id"]),
+				}
 			if len(t["text"]) > 140:
 				obj["text"] = t["text"][:140]
 				obj["truncated"] = True
@@ -290,6 +346,41 @@ class XApi:
 				"users": {uid: self._v1_user(uid) for uid in {e["sender_id"], e["_recipient"]}},
 			}
 		raise ValueError(f"unknown webhook kind {kind!r}")
+
+	def activity_payload(
+		self,
+		event_type: str,
+		*,
+		tweet_id: str | None = None,
+		event_id: str | None = None,
+		for_user_id: str = ACCOUNT_ID,
+	) -> dict:
+		"""An X Activity API delivery: ``post.mention.create`` / ``post.reply.create`` /
+		``post.quote.create`` (the Post as API v2 renders it, ``includes.users``) or ``dm.received`` /
+		``dm.sent`` (the Account Activity DM shape, its users wrapped in ``data`` as v2 users)."""
+		if event_type.startswith("post."):
+			t = self.tweet(tweet_id)
+			body = self._public(t)
+			includes = {"users": [self.users[t["author_id"]]] if t["author_id"] in self.users else []}
+		else:
+			legacy = self.webhook_payload("dm", event_id=event_id, for_user_id=for_user_id)
+			body = {
+				"direct_message_events": legacy["direct_message_events"],
+				"users": {
+					uid: {"data": self.users.get(uid) or {"id": uid, "username": f"user{uid}", "name": uid}}
+					for uid in legacy["users"]
+				},
+			}
+			includes = {}
+		envelope = {
+			"event_uuid": self.next_id(),
+			"filter": {"user_id": for_user_id},
+			"event_type": event_type,
+			"payload": body,
+		}
+		if includes:
+			envelope["includes"] = includes
+		return {"data": envelope}
 
 	@staticmethod
 	def deliver_webhook(
@@ -330,7 +421,7 @@ class XApi:
 
 	def control(self, action: str, data: dict) -> Response:
 		"""``POST /_sandbox/x/<action>`` with a JSON body: user {user_id, username, name?, followers?},
-		tweet {author_id, text, in_reply_to?}, dm {sender_id, text, account_id?}, revoke {token},
+		tweet {author_id, text, in_reply_to?, quote_of?}, access {access: self-serve|enterprise}, dm {sender_id, text, account_id?}, revoke {token},
 		rate_limit {endpoint, limit}, oauth1_secrets {consumer_key, consumer_secret, token,
 		token_secret}, state {} (all tweets and DMs)."""
 		if action == "user":
@@ -342,8 +433,21 @@ class XApi:
 			)
 		if action == "tweet":
 			return Response(
-				200, self._public(self.post_tweet(data["author_id"], data["text"], data.get("in_reply_to")))
+				200,
+				self._public(
+					self.post_tweet(
+						data["author_id"],
+						data["text"],
+						data.get("in_reply_to"),
+						quote_of=data.get("quote_of"),
+					)
+				),
 			)
+		if action == "access":
+			if data.get("access") not in (SELF_SERVE, ENTERPRISE):
+				return Response(400, {"error": "access is self-serve or enterprise"})
+			self.access = data["access"]
+			return Response(200, {"ok": True})
 		if action == "dm":
 			return Response(
 				200,
@@ -418,6 +522,7 @@ class XApi:
 			("GET", r"^/2/tweets/search/recent$", "search", self._search),
 			("GET", r"^/2/dm_events$", "dm_events", self._dm_events),
 			("GET", r"^/2/users/me$", "me", self._me),
+			("GET", r"^/2/usage/tweets$", "usage", self._usage),
 			("POST", r"^/2/tweets$", "tweets", self._create_tweet),
 			("POST", r"^/2/users/(\w+)/likes$", "likes", self._like),
 			("POST", r"^/2/users/(\w+)/retweets$", "retweets", self._retweet),
@@ -439,7 +544,7 @@ class XApi:
 	def _me_id(self, token: str) -> str:
 		return token.split("-", 1)[0] if "-" in token else ACCOUNT_ID
 
-	def _page(self, items: list[dict], req: Request, make_data) -> Response:
+	def _page(self, items: list[dict], req: Request, make_data, posts: bool = False) -> Response:
 		"""Newest first, since_id filter, max_results + pagination_token/next_token paging."""
 		since = req.query.get("since_id")
 		if since:
@@ -456,10 +561,21 @@ class XApi:
 		if start + size < len(items):
 			meta["next_token"] = str(start + size)
 		body = {"meta": meta}
+		if chunk and posts:
+			day = datetime.now(timezone.utc).date().isoformat()
+			self.consumed.setdefault(day, set()).update(t["id"] for t in chunk)
 		if chunk:
 			body["data"] = [make_data(t) for t in chunk]
 			users = {self._author_of(t) for t in chunk}
 			body["includes"] = {"users": [self.users[u] for u in users if u in self.users]}
+			refs = [
+				self.tweet(r["id"])
+				for t in chunk
+				for r in t.get("referenced_tweets") or []
+				if r["type"] == "quoted" and self.tweet(r["id"])
+			]
+			if refs:
+				body["includes"]["tweets"] = [self._public(r) for r in refs]
 		return Response(200, body)
 
 	@staticmethod
@@ -477,10 +593,12 @@ class XApi:
 			for t in self.tweets
 			if t.get("in_reply_to_user_id") == user_id and t not in mentions and t["author_id"] != user_id
 		]
-		return self._page(mentions, req, self._public)
+		return self._page(mentions, req, self._public, posts=True)
 
 	def _timeline(self, req, token, user_id):
-		return self._page([t for t in self.tweets if t["author_id"] == user_id], req, self._public)
+		return self._page(
+			[t for t in self.tweets if t["author_id"] == user_id], req, self._public, posts=True
+		)
 
 	def _search(self, req, token):
 		query = req.query.get("query", "")
@@ -490,12 +608,23 @@ class XApi:
 			match = _SearchQuery(query, self).match
 		except ValueError as e:
 			return _error(400, "Invalid Request", str(e), errors=[{"message": str(e)}])
-		return self._page([t for t in self.tweets if match(t)], req, self._public)
+		return self._page([t for t in self.tweets if match(t)], req, self._public, posts=True)
 
 	def _dm_events(self, req, token):
 		me = self._me_id(token)
 		events = [d for d in self.dms if me in d["participant_ids"]]
 		return self._page(events, req, self._public)
+
+	def _usage(self, req, token):
+		"""``GET /2/usage/tweets`` as X documents it: posts consumed per UTC day (each post once a
+		day), for the project's one app, and the monthly cap of pay-per-use plans."""
+		days = [
+			{"date": day, "usage": [{"app_id": "sandbox-app", "tweets_consumed": len(ids)}]}
+			for day, ids in sorted(self.consumed.items())
+		]
+		return Response(
+			200, {"data": {"daily_project_usage": days, "project_id": "sandbox", "project_cap": 3_000_000}}
+		)
 
 	def _me(self, req, token):
 		return Response(200, {"data": self.users.get(self._me_id(token)) or {"id": self._me_id(token)}})
@@ -513,12 +642,20 @@ class XApi:
 		reply_to = (body.get("reply") or {}).get("in_reply_to_tweet_id")
 		if reply_to and not self.tweet(reply_to):
 			return _error(400, "Invalid Request", "The tweet you are replying to does not exist.")
+		if reply_to and self.access == SELF_SERVE and not self.summons(self.tweet(reply_to), me):
+			return _error(
+				403,
+				"Forbidden",
+				"Reply to this post is not allowed: its author has not mentioned you or quoted your post.",
+			)
 		tweet = self.post_tweet(me, text, in_reply_to=reply_to)
 		return Response(
 			201, {"data": {"id": tweet["id"], "text": tweet["text"], "edit_history_tweet_ids": [tweet["id"]]}}
 		)
 
 	def _like(self, req, token, user_id):
+		if self.access == SELF_SERVE:
+			return _error(403, "Forbidden", "Likes are not available to self-serve (pay-per-use) apps.")
 		tid = str(req.json().get("tweet_id"))
 		if not self.tweet(tid):
 			return _error(404, "Not Found Error", "tweet not found")

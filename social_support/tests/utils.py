@@ -696,6 +696,7 @@ def remove_test_records() -> None:
 	if in_channels:
 		purge_records("Social Inbound Event", _names("Social Inbound Event", in_channels))
 		purge_records("Social Poll Cursor", _names("Social Poll Cursor", in_channels))
+		purge_records("Social API Usage", _names("Social API Usage", in_channels))
 	# deliveries for accounts no channel has (the webhook tests' strangers) carry no channel
 	purge_records(
 		"Social Inbound Event",
@@ -757,6 +758,7 @@ def leftover_test_records() -> dict[str, int]:
 			("Social Inbound Event", "channel"),
 			("Social Reply", "channel"),
 			("Social Survey", "channel"),
+			("Social API Usage", "channel"),
 			("Issue", "social_channel"),
 		):
 			counts[doctype] = frappe.db.count(doctype, {field: ("in", channels)})
@@ -815,6 +817,7 @@ def remove_channel_and_everything_it_made(channel: str) -> None:
 	frappe.db.delete("Social Message", {"channel": channel})
 	frappe.db.delete("Social Inbound Event", {"channel": channel})
 	frappe.db.delete("Social Poll Cursor", {"channel": channel})
+	frappe.db.delete("Social API Usage", {"channel": channel})
 	if profiles:
 		frappe.db.delete("Social Profile", {"name": ("in", list(profiles))})
 	for contact in contacts:

@@ -21,6 +21,7 @@ import requests
 from ..base import (
 	FACEBOOK,
 	AuthError,
+	Author,
 	BadRequest,
 	Duplicate,
 	OutsideWindow,
@@ -31,12 +32,14 @@ from ..base import (
 	RateLimited,
 	SendResult,
 	TransientError,
+	VersionRefused,
 	same_text,
 	utc,
 )
 from ..hosts import origin
 from . import constants as c
 from .parse import latest_time
+from .versions import is_version_error, normalize_version, version_advice
 
 
 class _RewritingSession(requests.Session):
@@ -47,14 +50,15 @@ class _RewritingSession(requests.Session):
 	access token, on 307/308).
 	"""
 
-	def __init__(self, base_url: str | None):
+	def __init__(self, base_url: str | None, official_host: str = c.OFFICIAL_HOST):
 		super().__init__()
-		self.base_url = (base_url or "").rstrip("/")
-		self.origin = origin(self.base_url or c.OFFICIAL_HOST)
+		# the channel's base URL, else its platform's official host (Instagram Login has its own)
+		self.base_url = (base_url or "").rstrip("/") or official_host
+		self.origin = origin(self.base_url)
 		self.last_response: requests.Response | None = None
 
 	def request(self, method, url, *args, **kwargs):
-		if self.base_url and url.startswith(c.OFFICIAL_HOST):
+		if url.startswith(c.OFFICIAL_HOST):  # facebook-sdk's host, a module global
 			url = self.base_url + url[len(c.OFFICIAL_HOST) :]
 		if not self.on_origin(url):
 			raise PermissionDenied(
@@ -109,7 +113,7 @@ def _regain_seconds(response) -> float | None:
 	return max(minutes) * 60 if minutes and max(minutes) > 0 else None
 
 
-def classify(exc: Exception, response=None) -> PlatformError:
+def classify(exc: Exception, response=None, version: str | None = None) -> PlatformError:
 	if isinstance(exc, PlatformError):
 		return exc
 	if isinstance(exc, requests.RequestException):
@@ -125,10 +129,30 @@ def classify(exc: Exception, response=None) -> PlatformError:
 	kw = {"status": status, "code": code, "subcode": subcode, "raw": result or None}
 	if code in c.AUTH_CODES:
 		return AuthError(message, **kw)
+	if is_version_error(code, message):
+		return VersionRefused(f"{version_advice(version or c.GRAPH_VERSION)} Meta said: {message}", **kw)
 	if code in c.RATE_LIMIT_CODES:
 		return RateLimited(message, retry_after=_regain_seconds(response) or c.DEFAULT_RETRY_AFTER, **kw)
 	if code == 10 and subcode == c.OUTSIDE_WINDOW_SUBCODE:
-		return OutsideWindow(message, **kw)
+		return OutsideWindow(
+			"Meta's messaging window is closed for this person: a reply is allowed within 24 hours of "
+			"their last message, and a person's reply with the HUMAN_AGENT tag up to 7 days. "
+			f"Meta said: {message}",
+			**kw,
+		)
+	if code == c.PERSON_UNAVAILABLE_CODE:
+		return PermissionDenied(
+			"This person cannot be messaged right now (they may have turned off messages from the "
+			f"account, blocked it or left). Meta said: {message}",
+			**kw,
+		)
+	if code == 10:
+		return PermissionDenied(
+			"Meta refused the message for lack of permission: the app may be missing a messaging "
+			"permission or the Page or account may be restricted from messaging (see its "
+			f"Page Quality in Meta Business Suite). Meta said: {message}",
+			**kw,
+		)
 	if code in c.DUPLICATE_CODES:
 		return Duplicate(message, **kw)
 	if code in c.PERMISSION_CODES:
@@ -165,18 +189,81 @@ class MetaClient:
 		self.config = config
 		self.platform = config.platform
 		self.account_id = str(config.account_id)
-		self.session = _RewritingSession(config.api_base_url)
+		self.instagram_login = (
+			self.platform != FACEBOOK and getattr(config, "login", None) == c.LOGIN_INSTAGRAM
+		)
+		self.session = _RewritingSession(
+			config.api_base_url, c.INSTAGRAM_HOST if self.instagram_login else c.OFFICIAL_HOST
+		)
 		self.graph = facebook.GraphAPI(
 			access_token=config.credentials.get("access_token"), timeout=config.timeout, session=self.session
 		)
-		self.graph.version = c.GRAPH_VERSION
+		try:
+			self.version = normalize_version(getattr(config, "graph_version", None))
+		except ValueError as e:
+			raise VersionRefused(str(e)) from None
+		self.graph.version = self.version
 
 	def _request(self, path: str, args: dict | None = None, post_args: dict | None = None) -> dict:
 		self.session.last_response = None
 		try:
-			return self.graph.request(f"{c.GRAPH_VERSION}/{path}", args=args, post_args=post_args)
+			return self.graph.request(f"{self.version}/{path}", args=args, post_args=post_args)
 		except Exception as e:
-			raise classify(e, self.session.last_response) from e
+			raise classify(e, self.session.last_response, self.version) from e
+
+	def take_usage(self) -> dict[str, int]:
+		"""The Graph API is not billed per call: nothing to count."""
+		return {}
+
+	def lookup_user(self, user_id: str) -> Author:
+		"""The name (and picture, where permitted) of someone who wrote a private message: webhooks
+		carry only the page- or Instagram-scoped id. Messenger: ``first_name,last_name,profile_pic``;
+		Instagram: ``name,username,profile_pic``."""
+		fields = c.PROFILE_FIELDS_FACEBOOK if self.platform == FACEBOOK else c.PROFILE_FIELDS_INSTAGRAM
+		data = self._request(str(user_id), {"fields": fields})
+		name = data.get("name") or " ".join(
+			p for p in (data.get("first_name"), data.get("last_name")) if isinstance(p, str) and p
+		)
+		return Author(
+			user_id=str(user_id),
+			handle=data.get("username") if isinstance(data.get("username"), str) else None,
+			name=name if isinstance(name, str) and name else None,
+			avatar_url=data.get("profile_pic") if isinstance(data.get("profile_pic"), str) else None,
+		)
+
+	# --- Instagram Login tokens ------------------------------------------------------------------
+	def exchange_token(self, app_secret: str) -> tuple[str, int]:
+		"""The channel's short-lived Instagram user token (one hour) for a long-lived one (60 days):
+		``GET /access_token?grant_type=ig_exchange_token``. Returns (token, seconds it lives)."""
+		self._instagram_login_only()
+		data = self._token_call(
+			"access_token", {"grant_type": "ig_exchange_token", "client_secret": app_secret}
+		)
+		return data
+
+	def refresh_token(self) -> tuple[str, int]:
+		"""A long-lived Instagram user token at least a day old, refreshed for another 60 days:
+		``GET /refresh_access_token?grant_type=ig_refresh_token``. Returns (token, seconds)."""
+		self._instagram_login_only()
+		return self._token_call("refresh_access_token", {"grant_type": "ig_refresh_token"})
+
+	def _instagram_login_only(self) -> None:
+		if not self.instagram_login:
+			raise BadRequest(
+				"Instagram user tokens are exchanged and refreshed only for Instagram Login channels"
+			)
+
+	def _token_call(self, path: str, args: dict) -> tuple[str, int]:
+		self.session.last_response = None
+		try:
+			data = self.graph.request(path, args=args)  # unversioned, on the channel's host
+		except Exception as e:
+			raise classify(e, self.session.last_response, self.version) from e
+		token, seconds = data.get("access_token"), data.get("expires_in")
+		if not token or not isinstance(seconds, int):
+			raise TransientError("the token answer had no access_token or expires_in")
+		self.graph.access_token = token
+		return str(token), seconds
 
 	# --- polling ---------------------------------------------------------------------------
 	def streams(self) -> list[str]:
@@ -229,6 +316,11 @@ class MetaClient:
 		return SendResult(str(data.get("id")), data)
 
 	def send_dm(self, recipient_id: str, text: str, tag: str | None = None) -> SendResult:
+		if tag and tag not in c.ALLOWED_TAGS:
+			why = "retired by Meta" if tag in c.RETIRED_TAGS else "not one the app sends"
+			raise BadRequest(
+				f"the messaging tag {tag} is {why}; only HUMAN_AGENT is sent, for a person's reply"
+			)
 		post = {"recipient": json.dumps({"id": recipient_id}), "message": json.dumps({"text": text})}
 		if tag:
 			post.update({"messaging_type": "MESSAGE_TAG", "tag": tag})

@@ -1,7 +1,14 @@
 """Meta Graph API constants: versions, streams, fields, error codes, limits, windows."""
 
+from .versions import DEFAULT_GRAPH_VERSION
+
 OFFICIAL_HOST = "https://graph.facebook.com"
-GRAPH_VERSION = "v19.0"
+# Instagram API with Instagram Login: no Facebook Page, an Instagram user token, its own host
+INSTAGRAM_HOST = "https://graph.instagram.com"
+LOGIN_FACEBOOK = "Facebook Login (Page)"
+LOGIN_INSTAGRAM = "Instagram Login"
+LOGINS = (LOGIN_FACEBOOK, LOGIN_INSTAGRAM)
+GRAPH_VERSION = DEFAULT_GRAPH_VERSION  # the default; a channel's own comes from its settings
 
 STREAM_FEED = "feed"
 STREAM_MESSENGER = "messenger"
@@ -16,11 +23,19 @@ CONVERSATION_FIELDS = (
 )
 IG_MEDIA_FIELDS = "id,caption,timestamp,permalink,comments.limit(100){id,text,username,from,timestamp,replies{id,text,username,from,timestamp}}"
 
+PROFILE_FIELDS_FACEBOOK = "first_name,last_name,profile_pic"  # Messenger user profile
+PROFILE_FIELDS_INSTAGRAM = "name,username,profile_pic"  # Instagram user profile
+
 MAX_PAGES_PER_POLL = 10
 PAGE_SIZE = 25
 DEFAULT_RETRY_AFTER = 60.0
 
 MESSAGING_WINDOW_HOURS = 24
+# the only messaging tag the app sends: a person's reply between 24 hours and 7 days
+HUMAN_AGENT = "HUMAN_AGENT"
+ALLOWED_TAGS = {HUMAN_AGENT}
+# retired by Meta (April 2026, see docs/platforms.md): never sent
+RETIRED_TAGS = {"ACCOUNT_UPDATE", "POST_PURCHASE_UPDATE", "CONFIRMED_EVENT_UPDATE"}
 HUMAN_AGENT_WINDOW_DAYS = 7
 PRIVATE_REPLY_WINDOW_DAYS = 7
 
@@ -36,6 +51,7 @@ AUTH_CODES = {190}
 RATE_LIMIT_CODES = {4, 17, 32, 613, 80001, 80002, 80006}
 PERMISSION_CODES = {10, *range(200, 300), 551, 10903}
 OUTSIDE_WINDOW_SUBCODE = 2018278
+PERSON_UNAVAILABLE_CODE = 551
 BAD_PARAMETER_CODES = {100}
 DUPLICATE_CODES = {10900}
 TRANSIENT_CODES = {1, 2}

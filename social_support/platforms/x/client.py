@@ -14,6 +14,7 @@ before the ``-`` (``99-abc`` -> ``99``), for like/retweet; mentions and the outb
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator
 
 import requests
@@ -35,6 +36,7 @@ from ..base import (
 )
 from ..hosts import origin
 from . import constants as c
+from .costs import DM_READ, OWNED_READ, POST_READ, page_usage, write_usage
 
 
 class _RewritingSession(requests.Session):
@@ -145,6 +147,7 @@ class XClient:
 		self.client.session = _RewritingSession(config.api_base_url, config.timeout)
 		# reads use the bearer token when there is one, else the account's own OAuth 1 token
 		self._read_user_auth = not creds.get("bearer_token")
+		self.usage: Counter = Counter()  # what the calls cost, by kind, until take_usage()
 
 	# --- polling ---------------------------------------------------------------------------
 	def streams(self) -> list[str]:
@@ -169,6 +172,29 @@ class XClient:
 			terms.pop()
 			query = "(" + " OR ".join(terms) + ")" + suffix
 		return query
+
+	def take_usage(self) -> dict[str, int]:
+		"""What the calls since the last take cost, by kind (``costs.KINDS``); counted only for answers
+		X gave (an error is not billed)."""
+		usage, self.usage = dict(self.usage), Counter()
+		return usage
+
+	def post_usage(self) -> dict:
+		"""X's own count of posts read, per day, for the app's project (``GET /2/usage/tweets``):
+		{"days": {"YYYY-MM-DD": posts}, "cap": monthly cap}."""
+		try:
+			resp = self.client.request(
+				"GET", "/2/usage/tweets", params={"days": 31}, user_auth=self._read_user_auth
+			)
+		except Exception as e:
+			raise classify(e) from e
+		data = (resp.json() or {}).get("data") or {}
+		days = {}
+		for day in data.get("daily_project_usage") or []:
+			days[str(day.get("date"))] = sum(
+				int(u.get("tweets_consumed") or 0) for u in day.get("usage") or []
+			)
+		return {"days": days, "cap": data.get("project_cap")}
 
 	def poll(self, stream: str, cursor: str | None) -> Iterator[PollPage]:
 		if stream == c.STREAM_DMS:
@@ -198,6 +224,8 @@ class XClient:
 			except Exception as e:
 				raise classify(e) from e
 			raw = resp.json()
+			# the account's own mentions are owned reads; search results are not
+			self.usage += page_usage(raw, OWNED_READ if stream == c.STREAM_MENTIONS else POST_READ)
 			meta = raw.get("meta") or {}
 			if page_no == 0:
 				newest = meta.get("newest_id")
@@ -222,7 +250,8 @@ class XClient:
 			try:
 				resp = self.client.get_direct_message_events(
 					pagination_token=token,
-					max_results=c.PAGE_SIZE,
+					# no since_id here: once something was seen, ask in small pages (each event read is paid)
+					max_results=c.DM_PAGE_SIZE_AFTER_CURSOR if seen is not None else c.PAGE_SIZE,
 					dm_event_fields=c.DM_EVENT_FIELDS,
 					expansions=c.DM_EXPANSIONS,
 					user_fields=c.USER_FIELDS,
@@ -231,6 +260,7 @@ class XClient:
 			except Exception as e:
 				raise classify(e) from e
 			raw = resp.json()
+			self.usage += page_usage(raw, DM_READ)
 			events = raw.get("data") or []
 			fresh = [e for e in events if seen is None or int(e["id"]) > seen]
 			for e in fresh:
@@ -260,6 +290,7 @@ class XClient:
 
 	def post(self, text: str) -> SendResult:
 		data = self._call(self.client.create_tweet, text=text, user_auth=True)
+		self.usage += write_usage("post", text)
 		tid = str(data["data"]["id"])
 		return SendResult(tid, data, self._permalink(tid))
 
@@ -267,6 +298,7 @@ class XClient:
 		data = self._call(
 			self.client.create_tweet, text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True
 		)
+		self.usage += write_usage("reply", text)
 		tid = str(data["data"]["id"])
 		return SendResult(tid, data, self._permalink(tid))
 
@@ -274,13 +306,18 @@ class XClient:
 		data = self._call(
 			self.client.create_direct_message, participant_id=recipient_id, text=text, user_auth=True
 		)
+		self.usage += write_usage("dm", text)
 		return SendResult(str(data["data"]["dm_event_id"]), data)
 
 	def like(self, tweet_id: str) -> SendResult:
-		return SendResult(str(tweet_id), self._call(self.client.like, tweet_id, user_auth=True))
+		data = self._call(self.client.like, tweet_id, user_auth=True)
+		self.usage += write_usage("like")
+		return SendResult(str(tweet_id), data)
 
 	def repost(self, tweet_id: str) -> SendResult:
-		return SendResult(str(tweet_id), self._call(self.client.retweet, tweet_id, user_auth=True))
+		data = self._call(self.client.retweet, tweet_id, user_auth=True)
+		self.usage += write_usage("repost")
+		return SendResult(str(tweet_id), data)
 
 	def private_reply(self, comment_id: str, text: str) -> SendResult:
 		raise BadRequest("private replies to a post are not supported on X; send a DM")
@@ -298,6 +335,7 @@ class XClient:
 				dm_event_fields=c.DM_EVENT_FIELDS,
 				user_auth=True,
 			)
+			self.usage += page_usage(data, DM_READ)
 			for e in data.get("data") or []:
 				partners = set(e.get("participant_ids") or []) | set(
 					str(e.get("dm_conversation_id") or "").split("-")
@@ -316,6 +354,7 @@ class XClient:
 			tweet_fields=c.TWEET_FIELDS,
 			user_auth=True,
 		)
+		self.usage += page_usage(data, OWNED_READ)
 		for t in data.get("data") or []:
 			refs = {r.get("type"): str(r.get("id")) for r in t.get("referenced_tweets") or []}
 			answered = refs.get("replied_to")

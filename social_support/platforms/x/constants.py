@@ -11,9 +11,17 @@ CHAR_LIMITS = {"post": 280, "dm": 10_000}
 SEARCH_QUERY_MAX = 512
 MAX_PAGES_PER_POLL = 10
 PAGE_SIZE = 100
+DM_PAGE_SIZE_AFTER_CURSOR = 20  # DM events have no since_id: small pages once something was seen
 DEFAULT_RETRY_AFTER = 60.0
 
-TWEET_FIELDS = ["created_at", "conversation_id", "in_reply_to_user_id", "referenced_tweets", "author_id"]
+TWEET_FIELDS = [
+	"created_at",
+	"conversation_id",
+	"in_reply_to_user_id",
+	"referenced_tweets",
+	"author_id",
+	"entities",
+]
 USER_FIELDS = ["username", "name", "profile_image_url", "public_metrics"]
 TWEET_EXPANSIONS = ["author_id", "in_reply_to_user_id", "referenced_tweets.id"]
 DM_EVENT_FIELDS = [

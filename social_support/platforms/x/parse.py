@@ -21,6 +21,7 @@ from ..base import (
 	x_permalink,
 )
 from .constants import STREAM_DMS
+from .rules import summoned_by_v2
 
 
 def _users(raw: dict) -> dict[str, dict]:
@@ -40,6 +41,10 @@ def _author(user_id: str, users: dict[str, dict]) -> Author:
 
 def parse_tweets(raw: dict, account_id: str, stream: str) -> list[InboundItem]:
 	users = _users(raw)
+	quoted_authors = {
+		id_text(t.get("id")): id_text(t.get("author_id"))
+		for t in (raw.get("includes") or {}).get("tweets") or []
+	}
 	items = []
 	for t in raw.get("data") or []:
 		refs = {r.get("type"): id_text(r.get("id")) for r in t.get("referenced_tweets") or []}
@@ -67,6 +72,7 @@ def parse_tweets(raw: dict, account_id: str, stream: str) -> list[InboundItem]:
 				root_external_id=root,
 				permalink=x_permalink(author.handle, tid),
 				stream=stream,
+				summoned=None if outbound else summoned_by_v2(t, str(account_id), quoted_authors),
 			)
 		)
 	return items

@@ -28,6 +28,8 @@ from ..base import (
 	signature_matches,
 	x_permalink,
 )
+from .parse import parse_tweets
+from .rules import summoned_by_v1
 
 
 def signature(body: bytes, consumer_secret: str) -> str:
@@ -66,9 +68,58 @@ def verify_signature(body: bytes, header: str | None, secrets: list[str]) -> boo
 	return signature_matches(header, [signature(body, s) for s in secrets])
 
 
+# X Activity API events delivered to the same webhook (same CRC, same signature header): an
+# envelope {"data": {"event_uuid", "filter": {"user_id"}, "event_type", "payload", "includes"}}
+ACTIVITY_POST_EVENTS = ("post.mention.create", "post.reply.create", "post.quote.create", "post.create")
+ACTIVITY_DM_EVENTS = ("dm.received", "dm.sent")
+
+
+def _activity(payload: dict) -> dict | None:
+	data = payload.get("data") if isinstance(payload, dict) else None
+	return data if isinstance(data, dict) and isinstance(data.get("event_type"), str) else None
+
+
 def webhook_account_ids(payload: dict) -> list[str]:
-	account = payload.get("for_user_id")
+	activity = _activity(payload)
+	if activity is not None:
+		account = (activity.get("filter") or {}).get("user_id")
+	else:
+		account = payload.get("for_user_id")
 	return [str(account)] if account else []
+
+
+def _parse_activity(event: dict, account_id: str) -> list[InboundItem]:
+	"""Mentions, replies and quotes (API v2 Post objects) and DMs (the Account Activity DM shape,
+	its users wrapped in ``data``) of the X Activity API; other event types are not conversations."""
+	if str((event.get("filter") or {}).get("user_id")) != str(account_id):
+		return []
+	kind, body = event.get("event_type"), event.get("payload")
+	if not isinstance(body, dict):
+		return []
+	if kind in ACTIVITY_POST_EVENTS:
+		includes = event.get("includes") if isinstance(event.get("includes"), dict) else {}
+		items = parse_tweets({"data": [body], "includes": includes}, str(account_id), "webhook")
+	elif kind in ACTIVITY_DM_EVENTS:
+		users = {}
+		for uid, u in (body.get("users") or {}).items():
+			u = (u.get("data") if isinstance(u.get("data"), dict) else u) if isinstance(u, dict) else {}
+			users[id_text(uid)] = {
+				"screen_name": u.get("screen_name") or u.get("username"),
+				"name": u.get("name"),
+				"profile_image_url_https": u.get("profile_image_url_https") or u.get("profile_image_url"),
+				"followers_count": u.get("followers_count")
+				or (u.get("public_metrics") or {}).get("followers_count"),
+			}
+		items = [
+			i
+			for i in (_dm_item(e, users, str(account_id)) for e in body.get("direct_message_events") or [])
+			if i
+		]
+	else:
+		return []
+	for item in items:
+		item.action = item.action or ACTION_CREATE
+	return items
 
 
 def _author_v1(user: dict) -> Author:
@@ -122,6 +173,7 @@ def _tweet_item(tweet: dict, account_id: str) -> InboundItem | None:
 		permalink=x_permalink(author.handle, tid),
 		attachments=media,
 		stream="webhook",
+		summoned=None if outbound else summoned_by_v1(tweet, account_id),
 	)
 
 
@@ -161,6 +213,9 @@ def _dm_item(event: dict, users: dict, account_id: str) -> InboundItem | None:
 
 
 def parse_webhook(payload: dict, account_id: str) -> list[InboundItem]:
+	activity = _activity(payload)
+	if activity is not None:
+		return _parse_activity(activity, account_id)
 	if str(payload.get("for_user_id")) != str(account_id):
 		return []
 	items: list[InboundItem] = []

@@ -54,6 +54,26 @@ frappe.ui.form.on("Social Channel", {
 				},
 			});
 		});
+		if (frm.doc.platform === "Instagram" && frm.doc.instagram_login === "Instagram Login") {
+			frm.add_custom_button(__("Exchange Instagram Token"), () => {
+				frappe.call({
+					method: "social_support.api.channel.exchange_instagram_token",
+					args: { channel: frm.doc.name },
+					freeze: true,
+					callback(r) {
+						const res = r.message || {};
+						frappe.msgprint({
+							title: res.ok ? __("Long-lived token saved") : __("Exchange failed"),
+							indicator: res.ok ? "green" : "red",
+							message: res.ok
+								? __("The token now expires on {0}; it is refreshed daily before then.", [frappe.datetime.str_to_user(res.token_expires_on)])
+								: frappe.utils.escape_html(res.error || ""),
+						});
+						frm.reload_doc();
+					},
+				});
+			});
+		}
 		frm.add_custom_button(__("Inbound Events"), () => frappe.set_route("List", "Social Inbound Event", { channel: frm.doc.name }));
 		frm.add_custom_button(__("Messages"), () => frappe.set_route("List", "Social Message", { channel: frm.doc.name }));
 	},

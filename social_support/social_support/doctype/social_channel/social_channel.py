@@ -1,10 +1,19 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import cint, escape_html, get_url
+from frappe.utils import cint, escape_html, flt, get_url, getdate, nowdate
 from frappe.utils.password import get_decrypted_password
 
-from social_support.core.channels import SECRET_FIELDS, api_base_url_problem, bump_channel_version
+from social_support.core import usage
+from social_support.core.channels import (
+	META_PLATFORMS,
+	SECRET_FIELDS,
+	api_base_url_problem,
+	bump_channel_version,
+	graph_version,
+	unavailable_actions,
+)
+from social_support.platforms.meta.versions import describe_version, normalize_version, version_status
 
 WEBHOOK_METHOD = {
 	"X": "social_support.api.webhooks.x",
@@ -19,7 +28,14 @@ class SocialChannel(Document):
 		method = WEBHOOK_METHOD.get(self.platform)
 		return get_url(f"/api/method/{method}") if method else None
 
+	def onload(self):
+		self._show_platform_rules()
+
 	def validate(self):
+		if flt(self.monthly_budget) < 0:
+			frappe.throw(_("The monthly budget cannot be negative."))
+		self._check_graph_api_version()
+		self._show_platform_rules()
 		self.account_id = (self.account_id or "").strip()
 		self.account_handle = (self.account_handle or "").strip().lstrip("@") or None
 		self.api_base_url = (self.api_base_url or "").strip().rstrip("/") or None
@@ -43,6 +59,46 @@ class SocialChannel(Document):
 
 	def on_update(self):
 		bump_channel_version()
+
+	# --- what the platform allows -------------------------------------------------------------
+	def _check_graph_api_version(self):
+		if not (self.graph_api_version or "").strip():
+			self.graph_api_version = None
+			return
+		try:
+			self.graph_api_version = normalize_version(self.graph_api_version)
+		except ValueError:
+			frappe.throw(
+				_("Graph API Version {0} is not a version: write it like v26.0, or leave it blank.").format(
+					frappe.bold(escape_html(self.graph_api_version))
+				),
+				title=_("Graph API Version"),
+			)
+		status, until = version_status(self.graph_api_version, getdate(nowdate()))
+		if self.platform in META_PLATFORMS and status == "expired":
+			frappe.msgprint(
+				_("Meta stopped serving Graph API {0} on {1}: choose a newer version.").format(
+					self.graph_api_version, frappe.format(until, "Date")
+				),
+				indicator="orange",
+				alert=True,
+			)
+
+	def _show_platform_rules(self):
+		"""The Graph API version in use and the actions the platform refuses, shown on the form."""
+		if self.platform in META_PLATFORMS:
+			try:
+				version = normalize_version(graph_version(self))
+				self.graph_api_version_in_use = describe_version(version, getdate(nowdate()))
+			except ValueError:
+				self.graph_api_version_in_use = _("not a version: {0}").format(graph_version(self))
+		else:
+			self.graph_api_version_in_use = None
+		actions = unavailable_actions(self)
+		self.unavailable_actions = ", ".join(actions) or None
+		if self.platform == "X" and self.name and not self.is_new():
+			self.spent_this_month = usage.spent(self.name)
+			self.budget_status = usage.describe(self.name, flt(self.monthly_budget))
 
 	def on_trash(self):
 		bump_channel_version()
