@@ -112,6 +112,10 @@ ASKS_IN_PUBLIC = [
 	("pl", "Prosimy o podanie numeru telefonu.", ["phone"]),
 	("zh", "非常抱歉！请提供您的订单号和收货地址，我们马上处理。", ["address", "order"]),
 	("zh", "请在评论区留下您的手机号。", ["phone"]),
+	("en", "Hi! What is the order number?", ["order"]),
+	("de", "Hallo! Können Sie uns Ihre Bestellnummer nennen?", ["order"]),
+	("sv", "Hej! Vilket ordernummer gäller det?", ["order"]),
+	("nb", "Kan du sende oss e-postadressen din?", ["email"]),
 ]
 
 ASKS_IN_PRIVATE_OR_NOT_AT_ALL = [
@@ -128,6 +132,9 @@ ASKS_IN_PRIVATE_OR_NOT_AT_ALL = [
 	("pl", "Nigdy nie podawaj nikomu swojego hasła."),
 	("zh", "非常抱歉！请私信提供您的订单号，我们马上处理。"),
 	("zh", "我们会把发票发送到您的邮箱。"),
+	("de", "Wir senden Ihnen die Rechnung an Ihre E-Mail-Adresse."),
+	("sv", "Vi har uppdaterat din adress."),
+	("nb", "Kan du sende oss et bilde av kvitteringen?"),
 ]
 
 
@@ -136,6 +143,8 @@ def test_a_public_request_for_personal_data_is_warned_in_every_language():
 		checks = check_reply(text, platform="Facebook", mode=PUBLIC, language=language)
 		assert codes(checks) == [(WARNING, "pii_request")], (language, text)
 		assert all(k in checks[0].message for k in kinds) and "DM" in checks[0].message, (language, text)
+		others = {"email", "phone", "address", "password", "order", "billing"} - set(kinds)
+		assert not any(k in checks[0].message for k in others), (language, text, checks[0].message)
 
 
 def test_the_same_request_in_a_dm_or_a_private_reply_is_fine():

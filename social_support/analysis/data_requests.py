@@ -102,9 +102,15 @@ def requested_data(text: str | None, language: str | None = None) -> list[str]:
 				for s, e in asks
 			):
 				continue  # "never share your password", "Dela inte ditt lösenord"
-			for kind, entries in req["kinds"].items():
-				if _find(sentence, entries, chars):
-					kinds.add(kind)
+			found = [
+				(k, s, e) for k, entries in req["kinds"].items() for s, e in _find(sentence, entries, chars)
+			]
+			# "e-postadressen" is an email address, not also a postal address ("postadressen")
+			kinds.update(
+				k
+				for k, s, e in found
+				if not any(k2 != k and s2 <= s and e <= e2 and (s2, e2) != (s, e) for k2, s2, e2 in found)
+			)
 	return sorted(kinds, key=KINDS.index)
 
 
