@@ -32,7 +32,11 @@ def test_importing_pure_rooms_loads_no_frappe():
 	if (PKG / "analysis" / "__init__.py").exists():
 		modules.append("social_support.analysis")
 	# the analysis tools among the development tools run without Frappe too
-	modules += ["social_support.devtools.analysis_eval", "social_support.devtools.analysis_speed"]
+	modules += [
+		"social_support.devtools.analysis_eval",
+		"social_support.devtools.analysis_speed",
+		"social_support.devtools.tone_eval",
+	]
 	code = "import sys\n" + "".join(f"import {m}\n" for m in modules) + "print('frappe' in sys.modules)"
 	out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 	assert out.stdout.strip() == "False"

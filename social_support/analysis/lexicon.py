@@ -66,6 +66,16 @@ class Lexicon:
 		substring = language in NO_SPACES
 		self.m = {c: Matcher([e.lower() for e in data.get(c, [])], substring) for c in self.CATEGORIES}
 		self.address = [re.compile(p) for p in data.get("address", [])]
+		# phrases in which a dismissive word is ordinary ("just now", "bare hyggelig")
+		self.dismissive_not = [e.lower() for e in data.get("dismissive_not", [])]
+		# a reply asking for personal data: request cues, the data asked for (by kind), private channels
+		req = data.get("data_requests", {})
+		self.requests = {
+			"ask": [e.lower() for e in req.get("ask", [])],
+			"private": [e.lower() for e in req.get("private", [])],
+			"negators": [e.lower() for e in req.get("negators", [])],
+			"kinds": {k: [e.lower() for e in v] for k, v in req.get("kinds", {}).items()},
+		}
 		self.negators = [e.lower() for e in data.get("negators", [])]
 
 

@@ -1,4 +1,5 @@
-"""Checks on an agent's reply before it is queued (pure): length, personal data in public, tone."""
+"""Checks on an agent's reply before it is queued (pure): length, personal data in public (posted or
+asked for), tone."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from social_support.platforms.limits import DM, PUBLIC, char_limit
 
+from .data_requests import requested_data
 from .lexicon import lexicon
 from .pii import detect_pii
 from .text import normalize
@@ -81,6 +83,18 @@ def check_reply(
 					"pii_public",
 					"Personal data in a public reply ({}). Move the conversation to a private message.".format(
 						", ".join(kinds)
+					),
+				)
+			)
+		# asking the customer to post their data here: kinds already reported above are not repeated
+		asked = [k for k in requested_data(body, language) if k not in kinds]
+		if asked:
+			checks.append(
+				Check(
+					WARNING,
+					"pii_request",
+					"Asks for {} in a public reply: ask the customer to send it in a DM instead.".format(
+						", ".join(asked)
 					),
 				)
 			)

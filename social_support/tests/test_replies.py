@@ -63,6 +63,21 @@ class TestReplies(ReplyCase):
 			self.send_as(AGENT, ticket, "Call me at +1 415 555 2671")
 		self.assertEqual(frappe.db.count("Social Reply", {"reference_name": ticket}), 0)
 
+	def test_asking_for_personal_data_is_warned_in_public_and_fine_in_a_dm(self):
+		_channel, ticket, _tweet = self.x_ticket()
+		ask = "So sorry! Could you reply with your order number and the email address you used?"
+		public = self.send_as(AGENT, ticket, ask)
+		self.assertEqual(public["status"], "Pending Approval")  # replies with warnings are approved first
+		self.assertTrue(
+			any("order" in w and "email" in w and "DM" in w for w in public["warnings"]), public["warnings"]
+		)
+		private = self.send_as(AGENT, ticket, ask, private=1)
+		self.assertEqual((private["status"], private["warnings"]), ("Approved", []))
+		self.assertEqual(frappe.db.get_value("Social Reply", private["name"], "mode"), "Direct Message")
+		# asking for a DM in public is the advice, not a warning; an ordinary "just" is no tone warning
+		invite = self.send_as(AGENT, ticket, "I just checked: could you DM us your order number?")
+		self.assertEqual((invite["status"], invite["warnings"]), ("Approved", []))
+
 	def test_permissions(self):
 		_channel, ticket, _tweet = self.x_ticket()
 		with self.assertRaises(frappe.PermissionError):

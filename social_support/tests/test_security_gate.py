@@ -252,7 +252,7 @@ class TestAutomaticMessagesAreChecked(GateCase):
 		frappe.db.commit()
 		_channel, msg, _tweet = self.x_mention()
 		ticket = msg.reference_name
-		r = as_user(AGENT, agent.reply, ticket, "Can you send us your order number?")
+		r = as_user(AGENT, agent.reply, ticket, "Can you send us your order number in a DM?")
 		self.assertEqual(send_reply(r["name"]), "Sent")
 		frappe.db.set_value("Issue", ticket, "social_last_inbound_on", add_to_date(now_datetime(), hours=-40))
 		frappe.db.set_value(

@@ -362,7 +362,7 @@ class TestFollowUps(SurveyCase):
 	def test_one_follow_up_per_wait_counted_from_the_last_message_either_way(self):
 		set_survey_settings(followup_public=1)  # public threads get follow-ups only when a manager says so
 		_channel, ticket, _tweet = self.x_ticket()
-		r = self.send_as("agent.social@example.com", ticket, "Can you send us your order number?")
+		r = self.send_as("agent.social@example.com", ticket, "Can you send us your order number in a DM?")
 		self.assertEqual(send_reply(r["name"]), "Sent")
 		self.assertEqual(frappe.db.get_value("Issue", ticket, "status"), "Replied")
 
