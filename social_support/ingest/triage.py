@@ -8,7 +8,6 @@ by default (Social Support Settings).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import frappe
@@ -68,22 +67,21 @@ class Decision:
 		}
 
 
-RULES_TTL_SECONDS = 10
-_rules_cache: dict[str, tuple[float, list[dict]]] = {}
+_rules_cache: dict[str, tuple[tuple, list[dict]]] = {}
 
 
 def enabled_rules() -> list[dict]:
-	"""The enabled rules in order; read once per process every few seconds (a burst asks for them per
-	message), and at once after a rule changes in this process (``clear_rules_cache``)."""
+	"""The enabled rules in order. A burst asks for them per message: they are read again only when
+	a rule was added, changed or removed since (one count and latest-change query, in any process)."""
 	site = frappe.local.site
+	stamp = tuple(frappe.db.sql("select count(*), max(modified) from `tabSocial Triage Rule`")[0])
 	cached = _rules_cache.get(site)
-	now = time.monotonic()
-	if cached and now - cached[0] < RULES_TTL_SECONDS:
+	if cached and cached[0] == stamp:
 		return cached[1]
 	rules = frappe.get_all(
 		"Social Triage Rule", filters={"enabled": 1}, fields=RULE_FIELDS, order_by="sequence asc, name asc"
 	)
-	_rules_cache[site] = (now, rules)
+	_rules_cache[site] = (stamp, rules)
 	return rules
 
 
