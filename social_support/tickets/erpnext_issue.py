@@ -76,6 +76,8 @@ CUSTOM_FIELDS = [
 		"options": "Social Profile",
 		"insert_after": "social_platform",
 		"read_only": 1,
+		# the customer's tickets on a channel are looked up for every message (continuity)
+		"search_index": 1,
 	},
 	{
 		"fieldname": "social_column_break",
