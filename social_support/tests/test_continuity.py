@@ -250,7 +250,7 @@ class TestFollowUpsRespectAutomation(ReplyCase):
 	def test_public_threads_get_none_by_default(self):
 		c = Conversation(self, "X")
 		ticket = c.public("my order 5512 is late")
-		self.answered(c, ticket, "Sorry! Which address did you order to?")
+		self.answered(c, ticket, "Sorry! We are looking into your order now.")
 		tweets = len(self.sandbox.x.sent_tweets())
 		self.assertEqual(self.due(ticket), [])
 		self.assertEqual(self.due(ticket), [])  # settled for this wait, not retried every minute
