@@ -179,8 +179,12 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on, values: dict)
 	)
 	values.update(decision.fields)
 	adapter = get_adapter()
-	# the thread's ticket, or the one this customer's conversation continues on (moved to private)
-	ref = continuity.ticket_for(ctx.channel, thread_key, profile, item.kind == KIND_DM, ctx.settings)
+	# the thread's ticket, or the one this customer's conversation continues on (moved to private);
+	# a customer seen for the first time has none (every thread key ends with the customer)
+	if profile and profile.get("new"):
+		ref = None
+	else:
+		ref = continuity.ticket_for(ctx.channel, thread_key, profile, item.kind == KIND_DM, ctx.settings)
 	if decision.action == triage.SPAM:
 		values["inbox_status"] = triage.NO_ACTION
 		ticket = comm = None

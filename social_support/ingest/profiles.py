@@ -89,7 +89,7 @@ def ensure_profile(platform: str, author: Author, settings):
 			as_dict=True,
 		)[0]
 	# a contact made just now has no email address and no customer: nobody needs to look them up
-	return frappe._dict(name=doc.name, contact=contact, new_contact=bool(contact))
+	return frappe._dict(name=doc.name, contact=contact, new_contact=bool(contact), new=True)
 
 
 def profile_url(platform: str, author: Author) -> str | None:
