@@ -22,7 +22,7 @@ from social_support.core.addresses import is_placeholder, placeholder_email
 from social_support.platforms.base import Author
 from social_support.tickets import get_adapter
 
-from .profiles import _create_contact
+from .profiles import _create_contact, customer_of
 
 
 # --- the suggestion (item pipeline) -------------------------------------------------------------
@@ -123,7 +123,7 @@ def _profile_of(ticket: str):
 def on_profile_contact_change(profile, old: str | None, new: str | None) -> None:
 	"""The profile's tickets follow its new Contact (those the user may write); written everywhere."""
 	tickets = get_adapter()
-	customer = _customer_of(new)
+	customer = customer_of(new)
 	customer_name = frappe.db.get_value("Customer", customer, "customer_name") if customer else None
 	email = frappe.db.get_value("Contact", new, "email_id") if new else None
 	settings = frappe.get_cached_doc("Social Support Settings")
@@ -173,16 +173,6 @@ def on_profile_contact_change(profile, old: str | None, new: str | None) -> None
 			frappe.get_doc("Contact", contact).add_comment("Info", what)
 	for name in moved:
 		tickets.add_comment(name, what)
-
-
-def _customer_of(contact: str | None) -> str | None:
-	if not contact:
-		return None
-	return frappe.db.get_value(
-		"Dynamic Link",
-		{"parenttype": "Contact", "parent": contact, "link_doctype": "Customer"},
-		"link_name",
-	)
 
 
 def contact_dashboard(data=None):

@@ -222,15 +222,20 @@ def claim_batch(channel: str, size: int) -> list[str]:
 	"""Move up to ``size`` of the channel's oldest queued events to Processing, skipping rows another
 	drain is claiming at this moment; committed before they are processed. A claim that the database
 	picks as a deadlock victim has taken nothing: it is simply made again."""
-	for attempt in range(CLAIM_ATTEMPTS):
+	return _again_on_deadlock(CLAIM_ATTEMPTS, _claim_batch, channel, size)
+
+
+def _again_on_deadlock(attempts: int, fn, *args):
+	"""``fn(*args)``, run again (after a short pause) when the database picks its transaction as a
+	deadlock victim: it was rolled back whole, so nothing of the failed run is kept."""
+	for attempt in range(attempts):
 		try:
-			return _claim_batch(channel, size)
+			return fn(*args)
 		except frappe.QueryDeadlockError:
 			frappe.db.rollback()
-			if attempt == CLAIM_ATTEMPTS - 1:
+			if attempt == attempts - 1:
 				raise
 			time.sleep(0.05 * (attempt + 1))
-	return []
 
 
 def _claim_batch(channel: str, size: int) -> list[str]:
@@ -326,16 +331,8 @@ def process_claimed(name: str) -> str:
 
 
 def _process_item(ctx, item) -> str:
-	"""One item; when the database picks it as a deadlock victim (its transaction was rolled back,
-	nothing of it is kept) it is processed again at once, a few times, before the event fails."""
-	for attempt in range(ITEM_ATTEMPTS):
-		try:
-			return process_item(ctx, item)
-		except frappe.QueryDeadlockError:
-			frappe.db.rollback()
-			if attempt == ITEM_ATTEMPTS - 1:
-				raise
-			time.sleep(0.05 * (attempt + 1))
+	"""One item; a deadlock victim is processed again at once, a few times, before the event fails."""
+	return _again_on_deadlock(ITEM_ATTEMPTS, lambda: process_item(ctx, item))
 
 
 def _finish(event, outcome: dict) -> str:

@@ -7,7 +7,8 @@ from frappe import _
 
 from social_support.tickets import get_adapter
 
-from .pipeline import _customer_of, open_ticket
+from .pipeline import open_ticket
+from .profiles import customer_of
 from .triage import ATTACHED, NEEDS_DECISION, NO_ACTION, TICKET_CREATED
 
 INBOX_FIELDS = [
@@ -50,7 +51,7 @@ def create_tickets(names: list[str]) -> dict:
 			continue
 		profile = _profile(msg)
 		contact = profile.contact if profile else None
-		ticket, comm = open_ticket(msg.channel, msg, profile, contact, _customer_of(contact), settings, None)
+		ticket, comm = open_ticket(msg.channel, msg, profile, contact, customer_of(contact), settings, None)
 		_link(msg.name, ticket, comm, TICKET_CREATED)
 		done.append(ticket)
 	return {"tickets": done, "skipped": skipped}

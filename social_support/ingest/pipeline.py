@@ -29,7 +29,7 @@ from social_support.surveys.answers import rating_in_channel
 from social_support.tickets import NewTicket, get_adapter
 
 from . import continuity, customers, triage
-from .profiles import ensure_profile, raised_by_for
+from .profiles import customer_of, ensure_profile, raised_by_for
 
 NEW, DUPLICATE, UPDATED, SKIPPED = "new", "duplicate", "updated", "skipped"
 KIND_LABEL = {"post": "Post", "comment": "Comment", "dm": "DM"}
@@ -164,7 +164,7 @@ def _route_inbound(ctx, item, msg, profile, thread_key, posted_on, values: dict)
 			return None, None
 	contact = profile.contact if profile else None
 	# a contact made for this very message has no customer yet
-	customer = None if profile and profile.get("new_contact") else _customer_of(contact)
+	customer = None if profile and profile.get("new_contact") else customer_of(contact)
 	channel = frappe.get_cached_doc("Social Channel", ctx.channel)
 	decision = triage.decide(
 		msg,
@@ -337,16 +337,6 @@ def _attach_outbound(ctx, item, msg, thread_key, posted_on):
 		inbound=False,
 	)
 	return ref.name, comm
-
-
-def _customer_of(contact: str | None) -> str | None:
-	if not contact:
-		return None
-	return frappe.db.get_value(
-		"Dynamic Link",
-		{"parenttype": "Contact", "parent": contact, "link_doctype": "Customer"},
-		"link_name",
-	)
 
 
 def _is_newer(item: InboundItem, existing) -> bool:

@@ -138,6 +138,17 @@ def contact_name(label: str, fallback: str, numbered: bool = True) -> str:
 	return append_number_if_name_exists("Contact", name) if numbered else name
 
 
+def customer_of(contact: str | None) -> str | None:
+	"""The Customer a Contact belongs to, if any."""
+	if not contact:
+		return None
+	return frappe.db.get_value(
+		"Dynamic Link",
+		{"parenttype": "Contact", "parent": contact, "link_doctype": "Customer"},
+		"link_name",
+	)
+
+
 def raised_by_for(profile, contact: str | None, settings) -> str:
 	"""The contact's real email if it has one, else a reserved address that is never mailed."""
 	if contact and not (profile and profile.get("new_contact")):
