@@ -47,6 +47,31 @@ class Author:
 	follower_count: int | None = None
 
 
+# Media.kind
+MEDIA_IMAGE = "image"
+MEDIA_VIDEO = "video"
+MEDIA_AUDIO = "audio"  # voice notes included
+MEDIA_DOCUMENT = "document"
+MEDIA_STICKER = "sticker"
+MEDIA_FILE = "file"  # anything else the platform calls an attachment
+MEDIA_KINDS = (MEDIA_IMAGE, MEDIA_VIDEO, MEDIA_AUDIO, MEDIA_DOCUMENT, MEDIA_STICKER, MEDIA_FILE)
+
+
+@dataclass
+class Media:
+	"""One attachment of a message, as the platform describes it: where it is served (``url``,
+	only ever a URL on the platform's own media hosts) or the id to fetch it by (``media_id``,
+	for platforms that serve media through their API)."""
+
+	kind: str
+	url: str | None = None
+	media_id: str | None = None
+	mime_type: str | None = None
+	file_name: str | None = None
+	size: int | None = None  # bytes, when the platform says
+	caption: str | None = None
+
+
 @dataclass
 class InboundItem:
 	"""One message seen on a platform, in the app's own words.
@@ -72,6 +97,7 @@ class InboundItem:
 	root_external_id: str | None = None  # the post a comment sits under / X conversation id
 	permalink: str | None = None
 	attachments: list[str] = field(default_factory=list)  # URLs
+	media: list[Media] = field(default_factory=list)  # typed attachments (see Media)
 	stream: str | None = None  # poll stream or webhook field it came from
 	summoned: bool | None = None  # X: the post @mentions the account or quotes it (None = not known)
 
