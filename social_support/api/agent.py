@@ -168,10 +168,36 @@ def repost(message: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def hide_comment(message: str, reason: str, breaks_rules: int = 0) -> dict:
+def hide_comment(
+	message: str,
+	reason: str,
+	rule: str | None = None,
+	details: str | None = None,
+	confirmed: int = 0,
+) -> dict:
+	"""Hide a comment as Spam or as a breach of a published Community Rule (``rule`` names it); the agent
+	confirms every time (``confirmed``); complaints are refused. Permission: the gate (posting role and
+	write on the ticket)."""
 	from social_support.outbound import actions
 
-	return actions.hide(message, reason, bool(cint(breaks_rules)))
+	return actions.hide(message, reason, rule, details, bool(cint(confirmed)))
+
+
+@frappe.whitelist()
+def community_rules() -> list[str]:
+	"""The published community rules, for the hide dialog (any desk user may read them)."""
+	from social_support.outbound import gate
+
+	return gate.community_rules()
+
+
+@frappe.whitelist(methods=["POST"])
+def ignore(message: str | None = None, ticket: str | None = None, note: str | None = None) -> dict:
+	"""Leave a message or a ticket alone (a troll): closed, nothing hidden, nothing posted, audited.
+	Read on the message and write on the ticket."""
+	from social_support.ingest import inbox
+
+	return inbox.ignore(message, ticket, note)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -36,3 +36,20 @@ def dismiss(names: str | list[str]) -> dict:
 	frappe.has_permission("Social Message", "read", throw=True)
 	get_adapter().has_permission("write", throw=True)
 	return inbox.dismiss(_names(names))
+
+
+@frappe.whitelist(methods=["POST"])
+def ignore(names: str | list[str], note: str | None = None) -> dict:
+	"""Ignore the selected messages (each checked: read on it, write on its ticket); nothing is hidden or posted."""
+	done, errors = [], {}
+	for name in _names(names):
+		frappe.db.savepoint("social_ignore")
+		try:
+			done.append(inbox.ignore(message=name, note=note))
+		except (frappe.ValidationError, frappe.PermissionError) as e:
+			frappe.db.rollback(save_point="social_ignore")  # one item is ignored whole or not at all
+			errors[name] = str(e)
+			frappe.clear_messages()
+	if not done and errors:
+		frappe.throw(_("Nothing ignored: {0}").format(frappe.utils.escape_html("; ".join(errors.values()))))
+	return {"ignored": [d["message"] for d in done], "errors": errors}

@@ -40,6 +40,7 @@ FIELD_NAMES = (
 	"moved_to_private_on",  # the public thread was moved to private: nothing automatic is posted there
 	"raised_by",  # the customer's address (a placeholder when they have no real one)
 	"suggested_contact",  # "same person as <Contact>?": offered, never applied without an agent
+	"intent",  # the latest customer message's intent (complaint, question, ...): complaints are never hidden
 )
 
 # a ticket's social context (:meth:`TicketAdapter.context`): these keys, read in one query

@@ -39,6 +39,7 @@ FIELDS = {
 	"moved_to_private_on": "social_moved_to_private_on",
 	"raised_by": "raised_by",
 	"suggested_contact": "social_suggested_contact",
+	"intent": "social_intent",
 }
 
 # the Social section the app adds to the Issue form (created on every migrate)

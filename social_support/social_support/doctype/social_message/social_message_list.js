@@ -35,6 +35,14 @@ frappe.listview_settings["Social Message"] = {
 				__("Attach to an existing ticket")
 			);
 		});
+		listview.page.add_action_item(__("Ignore"), () => {
+			const names = listview.get_checked_items(true);
+			frappe.confirm(__("Ignore {0} messages? Their tickets are closed; nothing is hidden and nothing is posted.", [names.length]), () =>
+				run("social_support.api.inbox.ignore", { names }, (m) =>
+					frappe.show_alert({ message: __("{0} messages ignored", [(m.ignored || []).length]), indicator: "green" })
+				)
+			);
+		});
 		listview.page.add_action_item(__("No Action Needed"), () => {
 			const names = listview.get_checked_items(true);
 			run("social_support.api.inbox.dismiss", { names }, (m) =>
