@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import frappe
+from frappe import _
 from frappe.utils import cint
 
 from social_support.analysis.reply_checks import signature
@@ -201,8 +202,16 @@ def ignore(message: str | None = None, ticket: str | None = None, note: str | No
 
 
 @frappe.whitelist(methods=["POST"])
-def incident_action(incident: str, action: str, tickets: str | list[str] | None = None) -> dict:
-	"""link | post_update | answer_all | resolve."""
+def incident_action(
+	incident: str,
+	action: str,
+	tickets: str | list[str] | None = None,
+	keyword: str | None = None,
+	hours: int = 24,
+	channel: str | None = None,
+) -> dict:
+	"""link | link_search (the conversations of the customer messages of the last ``hours`` that contain
+	``keyword``) | post_update | answer_all | resolve."""
 	import json
 
 	from social_support.outbound import incidents
@@ -211,6 +220,20 @@ def incident_action(incident: str, action: str, tickets: str | list[str] | None 
 		if isinstance(tickets, str):
 			tickets = json.loads(tickets) if tickets.strip().startswith("[") else [tickets]
 		return incidents.link(incident, tickets or [])
+	if action == "link_search":
+		from social_support.ingest import inbox
+
+		frappe.get_doc("Social Incident", incident).check_permission("write")
+		names = inbox.search(keyword or "", cint(hours), channel)
+		found, skipped = inbox.tickets_of(names)
+		source = _('by the keyword "{0}" over {1} hours ({2} messages)').format(
+			(keyword or "").strip(), cint(hours), len(names)
+		)
+		return {
+			**incidents.link(incident, found, source=source),
+			"messages": names,
+			"skipped_messages": skipped,
+		}
 	if action in ("post_update", "answer_all", "resolve"):
 		return getattr(incidents, action)(incident)
 	frappe.throw(frappe._("Unknown incident action {0}").format(action))

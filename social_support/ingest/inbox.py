@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
+from frappe.utils import add_to_date, now_datetime
 
 from social_support.tickets import get_adapter
 
@@ -165,3 +166,41 @@ def ignore(message: str | None = None, ticket: str | None = None, note: str | No
 			frappe.flags.pop(IGNORING, None)
 		tickets.add_comment(ticket, line)
 	return {"message": msg.name if msg else None, "ticket": ticket, "closed": closed}
+
+
+def search(keyword: str, hours: int = 24, channel: str | None = None, limit: int = 500) -> list[str]:
+	"""Customer messages of the last ``hours`` whose text contains ``keyword`` (an outage's word), newest
+	first, read with the user's permissions."""
+	keyword = (keyword or "").strip()
+	if len(keyword) < 3:
+		frappe.throw(_("Search for a word of at least three characters."))
+	filters = {
+		"direction": "Inbound",
+		"creation": (">=", add_to_date(now_datetime(), hours=-max(1, min(int(hours or 24), 24 * 14)))),
+		"text": ("like", "%" + keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"),
+	}
+	if channel:
+		filters["channel"] = channel
+	return frappe.get_list(
+		"Social Message", filters=filters, pluck="name", order_by="creation desc", limit=limit
+	)
+
+
+def tickets_of(names: list[str]) -> tuple[list[str], dict]:
+	"""The tickets of these customer messages, a new ticket for each one still waiting in the Social
+	Inbox (as "Create Tickets" does, when the user may create tickets); the others are reported."""
+	tickets = get_adapter()
+	found, skipped, waiting = [], {}, []
+	for msg in _messages(names):
+		if msg.reference_name:
+			found.append(msg.reference_name)
+		elif msg.inbox_status == NEEDS_DECISION:
+			waiting.append(msg.name)
+		else:
+			skipped[msg.name] = _("no ticket")
+	if waiting:
+		if tickets.has_permission("create"):
+			found += create_tickets(waiting)["tickets"]
+		else:
+			skipped.update({n: _("no ticket, and not permitted to create one") for n in waiting})
+	return list(dict.fromkeys(found)), skipped
