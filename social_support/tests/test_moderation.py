@@ -6,6 +6,7 @@ hidden, refused by the server; the hidden state cannot be written through the ge
 "Ignore" closes the item and its ticket without hiding and without posting anything, audited."""
 
 import json
+import unittest
 
 import frappe
 
@@ -14,7 +15,21 @@ from social_support.api import inbox as inbox_api
 from social_support.ingest.poll import poll_channel
 from social_support.outbound.send import send_reply
 
-from .utils import AGENT, APPROVER, OUTSIDER, TRAINEE, ReplyCase, api_user, make_channel, request, uid
+from .utils import (
+	AGENT,
+	APPROVER,
+	CHROMIUM,
+	OUTSIDER,
+	TRAINEE,
+	ReplyCase,
+	api_user,
+	make_channel,
+	open_desk,
+	request,
+	serve_site,
+	sync_playwright,
+	uid,
+)
 
 RULES = ("No insults or harassment", "No advertising")
 
@@ -231,3 +246,50 @@ class TestModeration(ReplyCase):
 		)
 		self.assertIn("not worth an answer", comments_on("Social Message", logged.name))
 		self.assertEqual(self.sandbox.graph.sent, [])
+
+
+@unittest.skipUnless(CHROMIUM and sync_playwright, "needs Debian's chromium and the playwright package")
+class TestHideDialogInBrowser(ReplyCase):
+	def test_the_confirmation_is_never_pre_ticked_not_even_for_spam(self):
+		set_rules(RULES)
+		self.addCleanup(set_rules, ())
+		channel = make_channel(
+			"Facebook", "1001", base_url=self.sandbox.url, poll=1, webhooks=0, name="Mod B " + uid()
+		)
+		g = self.sandbox.graph
+		fan = uid("4")
+		g.add_user(fan, "Fiona Fan")
+		c = g.comment(
+			g.page_post("1001", "Autumn sale")["id"],
+			fan,
+			"Win a free iPhone!!! click here http://spam.example",
+		)
+		poll_channel(channel.name)
+		spam = frappe.get_doc("Social Message", {"message_key": f"{channel.name}:{c['id']}"})
+		self.assertEqual(spam.intent, "spam")
+		frappe.db.commit()
+		server = serve_site()
+		self.addCleanup(server.shutdown)
+		base = f"http://127.0.0.1:{server.server_port}"
+		with sync_playwright() as p:
+			browser, page = open_desk(p, base, {"width": 1400, "height": 1000})
+			page.goto(f"{base}/app/social-message/{spam.name}")
+			page.get_by_role("button", name="Hide Comment").click(timeout=60_000)
+			box = page.locator(".modal.show input[data-fieldname='confirmed']")
+			box.wait_for(timeout=20_000)
+			self.assertFalse(box.is_checked())  # triage said spam; a person still confirms
+			options = page.locator(".modal.show select[data-fieldname='reason'] option").all_inner_texts()
+			self.assertEqual([o for o in options if o.strip()], ["Spam", "Community Rule"])
+			page.select_option(".modal.show select[data-fieldname='reason']", "Community Rule")
+			rules = page.locator(".modal.show select[data-fieldname='rule'] option").all_inner_texts()
+			self.assertEqual([r for r in rules if r.strip()], list(RULES))
+			page.select_option(".modal.show select[data-fieldname='reason']", "Spam")
+			box.check()
+			page.locator(".modal.show .btn-primary").click()
+			page.wait_for_selector(
+				".modal.show input[data-fieldname='confirmed']", state="detached", timeout=20_000
+			)
+			browser.close()
+		frappe.db.commit()
+		self.assertTrue(self.sandbox.graph.hidden[c["id"]])
+		self.assertEqual(frappe.db.get_value("Social Message", spam.name, "hidden"), 1)
