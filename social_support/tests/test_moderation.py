@@ -50,9 +50,15 @@ def comments_on(doctype, name) -> str:
 	)
 
 
+def published_rules() -> list[dict]:
+	rows = frappe.get_single("Social Support Settings").community_rules
+	return [{"rule": r.rule, "description": r.description} for r in rows]
+
+
 def set_rules(rules) -> None:
+	"""The published rules: names, or rows with their description."""
 	settings = frappe.get_single("Social Support Settings")
-	settings.set("community_rules", [{"rule": r} for r in rules])
+	settings.set("community_rules", [r if isinstance(r, dict) else {"rule": r} for r in rules])
 	settings.save(ignore_permissions=True)
 	frappe.db.commit()
 
@@ -60,8 +66,8 @@ def set_rules(rules) -> None:
 class TestModeration(ReplyCase):
 	def setUp(self):
 		super().setUp()
+		self.addCleanup(set_rules, published_rules())  # the site's own rules come back afterwards
 		set_rules(RULES)
-		self.addCleanup(set_rules, ())
 		self.channel = make_channel(
 			"Facebook", "1001", base_url=self.sandbox.url, poll=1, webhooks=0, name="Mod FB " + uid()
 		)
@@ -251,8 +257,8 @@ class TestModeration(ReplyCase):
 @unittest.skipUnless(CHROMIUM and sync_playwright, "needs Debian's chromium and the playwright package")
 class TestHideDialogInBrowser(ReplyCase):
 	def test_the_confirmation_is_never_pre_ticked_not_even_for_spam(self):
+		self.addCleanup(set_rules, published_rules())  # the site's own rules come back afterwards
 		set_rules(RULES)
-		self.addCleanup(set_rules, ())
 		channel = make_channel(
 			"Facebook", "1001", base_url=self.sandbox.url, poll=1, webhooks=0, name="Mod B " + uid()
 		)
