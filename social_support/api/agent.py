@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import frappe
+from frappe import _
 from frappe.utils import cint
 
 from social_support.analysis.reply_checks import signature
@@ -168,15 +169,49 @@ def repost(message: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def hide_comment(message: str, reason: str, breaks_rules: int = 0) -> dict:
+def hide_comment(
+	message: str,
+	reason: str,
+	rule: str | None = None,
+	details: str | None = None,
+	confirmed: int = 0,
+) -> dict:
+	"""Hide a comment as Spam or as a breach of a published Community Rule (``rule`` names it); the agent
+	confirms every time (``confirmed``); complaints are refused. Permission: the gate (posting role and
+	write on the ticket)."""
 	from social_support.outbound import actions
 
-	return actions.hide(message, reason, bool(cint(breaks_rules)))
+	return actions.hide(message, reason, rule, details, bool(cint(confirmed)))
+
+
+@frappe.whitelist()
+def community_rules() -> list[str]:
+	"""The published community rules, for the hide dialog (any desk user may read them)."""
+	from social_support.outbound import gate
+
+	return gate.community_rules()
 
 
 @frappe.whitelist(methods=["POST"])
-def incident_action(incident: str, action: str, tickets: str | list[str] | None = None) -> dict:
-	"""link | post_update | answer_all | resolve."""
+def ignore(message: str | None = None, ticket: str | None = None, note: str | None = None) -> dict:
+	"""Leave a message or a ticket alone (a troll): closed, nothing hidden, nothing posted, audited.
+	Read on the message and write on the ticket."""
+	from social_support.ingest import inbox
+
+	return inbox.ignore(message, ticket, note)
+
+
+@frappe.whitelist(methods=["POST"])
+def incident_action(
+	incident: str,
+	action: str,
+	tickets: str | list[str] | None = None,
+	keyword: str | None = None,
+	hours: int = 24,
+	channel: str | None = None,
+) -> dict:
+	"""link | link_search (the conversations of the customer messages of the last ``hours`` that contain
+	``keyword``) | post_update | answer_all | resolve."""
 	import json
 
 	from social_support.outbound import incidents
@@ -185,6 +220,20 @@ def incident_action(incident: str, action: str, tickets: str | list[str] | None 
 		if isinstance(tickets, str):
 			tickets = json.loads(tickets) if tickets.strip().startswith("[") else [tickets]
 		return incidents.link(incident, tickets or [])
+	if action == "link_search":
+		from social_support.ingest import inbox
+
+		frappe.get_doc("Social Incident", incident).check_permission("write")
+		names = inbox.search(keyword or "", cint(hours), channel)
+		found, skipped = inbox.tickets_of(names)
+		source = _('by the keyword "{0}" over {1} hours ({2} messages)').format(
+			(keyword or "").strip(), cint(hours), len(names)
+		)
+		return {
+			**incidents.link(incident, found, source=source),
+			"messages": names,
+			"skipped_messages": skipped,
+		}
 	if action in ("post_update", "answer_all", "resolve"):
 		return getattr(incidents, action)(incident)
 	frappe.throw(frappe._("Unknown incident action {0}").format(action))

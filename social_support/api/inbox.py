@@ -36,3 +36,50 @@ def dismiss(names: str | list[str]) -> dict:
 	frappe.has_permission("Social Message", "read", throw=True)
 	get_adapter().has_permission("write", throw=True)
 	return inbox.dismiss(_names(names))
+
+
+@frappe.whitelist(methods=["POST"])
+def ignore(names: str | list[str], note: str | None = None) -> dict:
+	"""Ignore the selected messages (each checked: read on it, write on its ticket); nothing is hidden or posted."""
+	done, errors = [], {}
+	for name in _names(names):
+		frappe.db.savepoint("social_ignore")
+		try:
+			done.append(inbox.ignore(message=name, note=note))
+		except (frappe.ValidationError, frappe.PermissionError) as e:
+			frappe.db.rollback(save_point="social_ignore")  # one item is ignored whole or not at all
+			errors[name] = str(e)
+			frappe.clear_messages()
+	if not done and errors:
+		frappe.throw(_("Nothing ignored: {0}").format(frappe.utils.escape_html("; ".join(errors.values()))))
+	return {"ignored": [d["message"] for d in done], "errors": errors}
+
+
+@frappe.whitelist(methods=["POST"])
+def link_to_incident(names: str | list[str], incident: str | None = None, title: str | None = None) -> dict:
+	"""One action from the Social Inbox or a spike alert's list: the selected messages' conversations
+	(a ticket made for those still waiting in the inbox) linked to an incident, or to a new one named
+	``title``. Write on the incident (create for a new one), write on each ticket; audited on the incident."""
+	from social_support.outbound import incidents
+
+	names = _names(names)
+	frappe.has_permission("Social Message", "read", throw=True)
+	if not incident:
+		if not (title or "").strip():
+			frappe.throw(_("Choose an incident or name a new one."))
+		frappe.has_permission("Social Incident", "create", throw=True)
+		incident = (
+			frappe.get_doc(
+				{
+					"doctype": "Social Incident",
+					"title": title.strip()[:140],
+					"started_on": frappe.utils.now_datetime(),
+				}
+			)
+			.insert()
+			.name
+		)
+	frappe.get_doc("Social Incident", incident).check_permission("write")
+	tickets, skipped = inbox.tickets_of(names)
+	out = incidents.link(incident, tickets, source=_("from {0} selected message(s)").format(len(names)))
+	return {"incident": incident, **out, "skipped_messages": skipped}

@@ -65,9 +65,10 @@ def _notify(m: dict) -> None:
 		what, m["current"], m["baseline"]
 	)
 	link = "/app/social-message?direction=Inbound" + ("&urgent=1" if m["cluster"] == "urgent" else "")
-	message = _("Volume is {0}x its trailing average. Open the messages: {1}").format(
-		round(m["current"] / max(m["baseline"], 1), 1), link
-	)
+	message = _(
+		"Volume is {0}x its trailing average. Open the messages: {1} — select the affected ones and use "
+		"Link to Incident (or Link by Keyword on an incident) to answer them together."
+	).format(round(m["current"] / max(m["baseline"], 1), 1), link)
 	notify(
 		users_of_first_staffed_role("Social Manager", "System Manager"),
 		subject,

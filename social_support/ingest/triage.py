@@ -16,11 +16,12 @@ from social_support.analysis import Analysis, analyze
 from social_support.analysis.rules import Facts, first_match
 
 CREATE, LOG, SPAM = "Create Ticket", "Log Only", "Mark Spam"
-NEEDS_DECISION, TICKET_CREATED, ATTACHED, NO_ACTION = (
+NEEDS_DECISION, TICKET_CREATED, ATTACHED, NO_ACTION, IGNORED = (
 	"Needs Decision",
 	"Ticket Created",
 	"Attached",
 	"No Action Needed",
+	"Ignored",  # an agent chose not to answer (a troll): closed without hiding and without a word
 )
 RULE_FIELDS = [
 	"name",

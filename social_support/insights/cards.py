@@ -67,10 +67,15 @@ def median_first_response_today_hours() -> float | None:
 	rows = frappe.get_all(
 		tickets.doctype,
 		filters={**_social(tickets), responded: (">=", get_datetime(getdate()))},
-		fields=[f"{tickets.field('opened_on')} as opened_on", f"{responded} as responded_on"],
+		fields=[
+			f"{tickets.field('opened_on')} as opened_on",
+			f"{tickets.field('first_message_on')} as first_message_on",
+			f"{responded} as responded_on",
+		],
 		limit_page_length=0,
 	)
-	value = median((r.responded_on - r.opened_on).total_seconds() for r in rows)
+	# from the customer's first message, not from when the ticket was made
+	value = median((r.responded_on - (r.first_message_on or r.opened_on)).total_seconds() for r in rows)
 	return None if value is None else value / 3600.0
 
 

@@ -17,14 +17,69 @@ from frappe.utils import add_to_date, cint, get_datetime, get_time, now_datetime
 
 from social_support.analysis.business_time import WeeklyHours, parse_days, rounded_wait
 from social_support.analysis.metrics import median
+from social_support.analysis.reply_checks import with_signature
 from social_support.tickets import get_adapter
 
 from . import gate
 from .constants import ACKNOWLEDGEMENT
+from .follow_ups import agent_of, customer_language, team_signature
 from .gate import ticket_context
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MIN_SAMPLES = 3  # fewer first responses than this in the window say nothing about the queue
+
+# the acknowledgement in the languages the app speaks; the channel's templates are the site's default
+# language's. "wait": in hours with a live wait; "soon": in hours, the queue too quiet to tell; "closed":
+# out of hours, with the next opening.
+TEXTS = {
+	"en": {
+		"wait": "Thanks {first_name}! We got your message and will answer within {wait}.",
+		"soon": "Thanks {first_name}! We got your message and will answer as soon as we can.",
+		"closed": "Thanks {first_name}! We got your message. We are closed now and answer from {opens}.",
+	},
+	"de": {
+		"wait": "Danke, {first_name}! Wir haben Ihre Nachricht erhalten und antworten in {wait}.",
+		"soon": "Danke, {first_name}! Wir haben Ihre Nachricht erhalten und antworten so bald wie möglich.",
+		"closed": "Danke, {first_name}! Wir haben Ihre Nachricht erhalten. Wir sind gerade nicht da und antworten ab {opens}.",
+	},
+	"sv": {
+		"wait": "Tack {first_name}! Vi har fått ditt meddelande och svarar inom {wait}.",
+		"soon": "Tack {first_name}! Vi har fått ditt meddelande och svarar så snart vi kan.",
+		"closed": "Tack {first_name}! Vi har fått ditt meddelande. Vi har stängt nu och svarar från {opens}.",
+	},
+	"nb": {
+		"wait": "Takk, {first_name}! Vi har fått meldingen din og svarer innen {wait}.",
+		"soon": "Takk, {first_name}! Vi har fått meldingen din og svarer så snart vi kan.",
+		"closed": "Takk, {first_name}! Vi har fått meldingen din. Vi har stengt nå og svarer fra {opens}.",
+	},
+	"pl": {
+		"wait": "Dziękujemy, {first_name}! Otrzymaliśmy Twoją wiadomość i odpowiemy w ciągu {wait}.",
+		"soon": "Dziękujemy, {first_name}! Otrzymaliśmy Twoją wiadomość i odpowiemy najszybciej, jak to możliwe.",
+		"closed": "Dziękujemy, {first_name}! Otrzymaliśmy Twoją wiadomość. Teraz nie pracujemy; odpowiemy po otwarciu: {opens}.",
+	},
+	"zh": {
+		"wait": "{first_name}，谢谢！我们已收到您的消息，将在{wait}内回复。",
+		"soon": "{first_name}，谢谢！我们已收到您的消息，会尽快回复。",
+		"closed": "{first_name}，谢谢！我们已收到您的消息。现在是非工作时间，我们将于{opens}起回复。",
+	},
+}
+# {wait} as people say it: (n minutes, one hour, n hours)
+WAITS = {
+	"en": ("about {0} minutes", "about 1 hour", "about {0} hours"),
+	"de": ("etwa {0} Minuten", "etwa 1 Stunde", "etwa {0} Stunden"),
+	"sv": ("cirka {0} minuter", "cirka 1 timme", "cirka {0} timmar"),
+	"nb": ("omtrent {0} minutter", "omtrent 1 time", "omtrent {0} timer"),
+	"pl": ("około {0} minut", "około 1 godziny", "około {0} godzin"),
+	"zh": ("约{0}分钟", "约1小时", "约{0}小时"),
+}
+DAYS = {
+	"de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
+	"sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+	"nb": ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"),
+	"pl": ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
+	"zh": ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"),
+	"en": WEEKDAY_NAMES,
+}
 
 
 def support_hours(channel) -> WeeklyHours:
@@ -73,15 +128,16 @@ def in_support_hours(channel, now=None) -> bool:
 	return support_hours(channel).is_open(now or now_datetime())
 
 
-def live_wait(channel, now=None) -> str | None:
-	"""The median first response on this channel over its last hours, as people say it; None when the
-	queue has too few answers to tell (then the channel's Expected Wait is used)."""
+def live_wait(channel, now=None, language: str | None = None) -> str | None:
+	"""The median first response on this channel over its last hours (from the customers' first
+	messages), as people say it in ``language`` (else the session's); None when the queue has too few
+	answers to tell (then the channel's Expected Wait is used)."""
 	now = now or now_datetime()
 	hours = cint(channel.get("wait_from_last_hours")) or 8
 	tickets = get_adapter()
 	c = tickets.columns("i")
 	rows = frappe.db.sql(
-		f"""select {c["opened_on"]}, {c["first_responded_on"]} from `{tickets.table}` i
+		f"""select {tickets.conversation_start("i")}, {c["first_responded_on"]} from `{tickets.table}` i
 		where {c["channel"]} = %s and {c["first_responded_on"]} >= %s and {c["first_responded_on"]} <= %s""",
 		(channel.name, add_to_date(now, hours=-hours), now),
 	)
@@ -91,35 +147,50 @@ def live_wait(channel, now=None) -> str | None:
 	if len(waits) < MIN_SAMPLES:
 		return None
 	n, unit = rounded_wait(median(waits))
+	if language in WAITS:
+		minutes, one_hour, hours = WAITS[language]
+		return minutes.format(n) if unit == "minutes" else one_hour if n == 1 else hours.format(n)
 	if unit == "minutes":
 		return _("about {0} minutes").format(n)
 	return _("about 1 hour") if n == 1 else _("about {0} hours").format(n)
 
 
-def render(channel, first_name: str | None, now=None) -> str:
+def render(channel, first_name: str | None, now=None, language: str | None = None) -> str:
+	"""The acknowledgement's words: the channel's templates in the site's default language (or when the
+	customer's language is one the app does not speak), the app's own wording in the others."""
 	now = now or now_datetime()
 	hours = support_hours(channel)
 	open_now = hours.is_open(now)
-	template = (
-		channel.ack_template if open_now else (channel.ack_out_of_hours_template or channel.ack_template)
-	)
+	settings = frappe.get_cached_doc("Social Support Settings")
+	default = (settings.get("default_language") or "en").lower()
+	own = language if language in TEXTS and language != default else None
 	opening = hours.next_opening(now)
 	if opening and opening.date() == now.date():
 		opens = opening.strftime("%H:%M")
 	elif opening:
-		opens = _("{0} {1}").format(_(WEEKDAY_NAMES[opening.weekday()]), opening.strftime("%H:%M"))
+		day = DAYS[own][opening.weekday()] if own else _(WEEKDAY_NAMES[opening.weekday()])
+		opens = f"{day} {opening.strftime('%H:%M')}"
 	else:
 		opens = ""
+	live = live_wait(channel, now, own) if open_now else None
+	if own:
+		template = TEXTS[own]["wait" if live else "soon"] if open_now else TEXTS[own]["closed"]
+		if not open_now and not opens:
+			template = TEXTS[own]["soon"]
+	else:
+		template = (
+			channel.ack_template if open_now else (channel.ack_out_of_hours_template or channel.ack_template)
+		)
 	values = {
 		"first_name": first_name or "",
-		"wait": (live_wait(channel, now) if open_now else None) or channel.expected_wait or "",
+		"wait": live or channel.expected_wait or "",
 		"hours": f"{str(channel.support_hours_start or '')[:5]}–{str(channel.support_hours_end or '')[:5]}",
 		"opens": opens,
 	}
 	text = template or ""
 	for key, value in values.items():
 		text = text.replace("{" + key + "}", value)
-	return " ".join(text.replace(" !", "!").split())
+	return " ".join(text.replace(" !", "!").replace(" ,", ",").split())
 
 
 def maybe_acknowledge(ticket: str, channel_name: str) -> str | None:
@@ -145,5 +216,12 @@ def maybe_acknowledge(ticket: str, channel_name: str) -> str | None:
 		frappe.clear_messages()
 		return None  # window closed: an acknowledgement is never worth an error
 	first = (frappe.db.get_value("Social Message", route.in_reply_to, "author_name") or "").split(" ")[0]
-	r = gate.submit(ACKNOWLEDGEMENT, render(channel, first), route=route, once_key=gate.once("ack", ticket))
+	settings = frappe.get_cached_doc("Social Support Settings")
+	language = customer_language(t, settings)
+	text = render(channel, first, language=language)
+	# signed like an agent's reply: by the agent the ticket is assigned to, else as the team
+	signer = agent_of(ticket, tickets.get(ticket, "assignees"))
+	if not signer:
+		text = with_signature(text, team_signature(settings))
+	r = gate.submit(ACKNOWLEDGEMENT, text, route=route, once_key=gate.once("ack", ticket), signer=signer)
 	return r["name"]

@@ -62,15 +62,9 @@ def thank_publicly(ticket: str, text: str) -> dict:
 	return gate.submit(THANK_PUBLICLY, text, route=gate.ticket_route(ticket, False, first))
 
 
-def _gesture(mode: str, message: str, reason: str | None = None, confirmed: bool = False) -> dict:
+def _gesture(mode: str, message: str, **hide) -> dict:
 	route = gate.message_route(message, mode)
-	out = gate.submit(
-		mode,
-		route=route,
-		once_key=gate.once(mode.lower(), message),
-		reason=reason,
-		confirmed=confirmed,
-	)
+	out = gate.submit(mode, route=route, once_key=gate.once(mode.lower(), message), **hide)
 	if out["status"] == FAILED:
 		error = frappe.db.get_value("Social Reply", out["name"], "error")
 		frappe.throw(_("The platform refused: {0}").format(frappe.utils.escape_html(error or "")))
@@ -85,6 +79,9 @@ def repost(message: str) -> dict:
 	return _gesture(REPOST, message)
 
 
-def hide(message: str, reason: str, breaks_rules: bool = False) -> dict:
-	"""Hide a comment only when it is spam or abuse against the published rules — never to bury a complaint."""
-	return _gesture(HIDE, message, reason=reason, confirmed=breaks_rules)
+def hide(
+	message: str, reason: str, rule: str | None = None, details: str | None = None, confirmed: bool = False
+) -> dict:
+	"""Hide a comment only as spam or as a breach of a published community rule (named), confirmed by a
+	person every time — never to bury a complaint (the gate refuses it whatever the client sends)."""
+	return _gesture(HIDE, message, reason=reason, rule=rule, details=details, confirmed=confirmed)

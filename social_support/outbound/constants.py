@@ -11,6 +11,8 @@ from social_support.platforms.limits import DM, PRIVATE, PUBLIC  # the reply mod
 # --- modes: where the words go -------------------------------------------------------------------
 POST = "Post"  # a post of the channel's own (an incident status update), not tied to a ticket
 LIKE, REPOST, HIDE = "Like", "Repost", "Hide"  # gestures on a customer's message: no text
+# the only reasons a comment is hidden: spam, or a breach of a published community rule (named)
+HIDE_SPAM, HIDE_RULE = "Spam", "Community Rule"
 TEXT_MODES = (PUBLIC, DM, PRIVATE, POST)
 GESTURES = (LIKE, REPOST, HIDE)
 MODES = (*TEXT_MODES, *GESTURES)

@@ -14,9 +14,14 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, now_datetime
 
+from social_support.analysis.reply_checks import with_signature
 from social_support.outbound import constants as out
 from social_support.outbound import gate
 from social_support.tickets import get_adapter
+
+TEAM_SIGNATURE = (
+	"^Team"  # an automatic message nobody has answered or been assigned, when the settings name none
+)
 
 # the follow-up in the languages the app speaks; the settings' text is the site's default language's
 TEXTS = {
@@ -92,8 +97,11 @@ def follow_up_due(now=None) -> list[str]:
 				continue
 		first = (frappe.db.get_value("Contact", t.contact, "first_name") if t.contact else "") or ""
 		text = follow_up_text(settings, customer_language(t, settings), first.lstrip("@"))
+		signer = agent_of(t.name, t.assignees)
+		if not signer:  # nobody answered or was assigned yet: signed as the team
+			text = with_signature(text, team_signature(settings))
 		try:
-			r = gate.submit(out.FOLLOW_UP, text, route=route, signer=agent_of(t.name, t.assignees))
+			r = gate.submit(out.FOLLOW_UP, text, route=route, signer=signer)
 		except frappe.ValidationError as e:
 			tickets.add_comment(t.name, _("No follow-up sent: {0}").format(e))
 			frappe.clear_messages()
@@ -128,6 +136,13 @@ def follow_up_text(settings, language: str, first_name: str) -> str:
 	template = settings.followup_text if language == default or language not in TEXTS else TEXTS[language]
 	text = template.replace("{first_name}", first_name or "")
 	return " ".join(text.replace(" ,", ",").split())
+
+
+def team_signature(settings) -> str:
+	"""How an automatic message nobody is assigned to is signed (nothing when replies are not signed)."""
+	if settings.get("signature_style") in (None, "", "None"):
+		return ""
+	return (settings.get("team_signature") or "").strip() or TEAM_SIGNATURE
 
 
 def agent_of(ticket: str, assignees: str | None) -> str | None:

@@ -13,8 +13,9 @@ survey invitation, a like, a repost, a hide) and walks it through the same steps
    agent's message before anything is stored; a templated one is recorded as Refused with the
    reason on the ticket (or incident), so one bad template never stops the others;
 5. policy: approval reasons and tiers (automatic messages are pre-approved by policy, never
-   unchecked); hides need a reason, a confirmation unless the comment is spam or trolling, and
-   are refused for complaints whatever the client says;
+   unchecked); a hide needs its reason (spam, or a published community rule named) and a person's
+   confirmation every time, and is refused for complaints (the message's or its ticket's intent)
+   whatever the client says;
 6. once: a once-key (per message for gestures, per incident/channel/text for a status update,
    per survey and way, per ticket for acknowledgements) gives back the existing live item
    instead of a second one, enforced by a unique index;
@@ -52,6 +53,8 @@ from .constants import (
 	DM,
 	GESTURES,
 	HIDE,
+	HIDE_RULE,
+	HIDE_SPAM,
 	INCIDENT_UPDATE,
 	LIVE,
 	PENDING,
@@ -65,12 +68,12 @@ from .constants import (
 )
 from .records import describe, enqueue_send, note, notify_approvers
 from .send import send_reply
+from .sendable import is_complaint
 
 TRAINEE_ROLE = "Social Trainee"
 ALWAYS_MAY_POST = ("Social Manager", "System Manager")
 DEFAULT_POSTING_ROLES = ("Social Agent", "Social Approver")
 APP_AUTHOR = "Administrator"  # automatic messages: the app speaks, not a person
-HIDE_INTENTS = ("spam", "troll")
 SEND_AT_ONCE = (INCIDENT_UPDATE, *GESTURES)
 
 
@@ -418,19 +421,39 @@ def approval_reasons(route: Route, warnings: list, user: str, settings) -> list[
 	return reasons
 
 
-def check_hide(message: str, reason: str | None, confirmed: bool) -> None:
-	"""Hide only spam or abuse against the published rules, with a reason; never a complaint."""
-	if not (reason or "").strip():
-		frappe.throw(_("Say why the comment is hidden; it is kept in the audit trail."))
-	intent = frappe.db.get_value("Social Message", message, "intent")
-	if intent == "complaint":
-		frappe.throw(_("Complaints are not hidden."))  # no flag from a client changes this
-	if intent not in HIDE_INTENTS and not confirmed:
+def community_rules() -> list[str]:
+	"""The published community rules, as the settings list them."""
+	settings = frappe.get_cached_doc("Social Support Settings")
+	return [r.rule.strip() for r in settings.get("community_rules") or [] if (r.rule or "").strip()]
+
+
+def check_hide(message: str, reason: str | None, rule: str | None, confirmed: bool) -> tuple[str, str | None]:
+	"""Hide only spam or a breach of a published community rule, named; a person confirms every time
+	(whatever triage said); never a complaint. Returns (the reason as stored, the rule)."""
+	if not confirmed:
 		frappe.throw(
 			_(
-				"This comment was not classified as spam or trolling. Confirm that it breaks the published rules to hide it; complaints are never hidden."
+				"Confirm that this comment is spam or breaks the published community rules; nothing is hidden unconfirmed."
+			),
+			frappe.ValidationError,
+		)
+	if is_complaint(message):
+		frappe.throw(_("Complaints are not hidden."))  # no flag from a client changes this
+	if reason == HIDE_SPAM:
+		return HIDE_SPAM, None
+	if reason != HIDE_RULE:
+		frappe.throw(_("A comment is hidden only as {0} or as {1}.").format(_(HIDE_SPAM), _(HIDE_RULE)))
+	rules = community_rules()
+	if not rules:
+		frappe.throw(
+			_(
+				"No community rules are published: a System Manager lists them in Social Support Settings first."
 			)
 		)
+	named = (rule or "").strip()
+	if named not in rules:
+		frappe.throw(_("Name the published community rule the comment breaks."))
+	return HIDE_RULE, named
 
 
 MOVED_TO_PRIVATE = "The public conversation was moved to private messages: nothing automatic is posted there."
@@ -454,6 +477,8 @@ def submit(
 	communication: str | None = None,
 	once_key: str | None = None,
 	reason: str | None = None,
+	rule: str | None = None,
+	details: str | None = None,
 	confirmed: bool = False,
 	signer: str | None = None,
 ) -> dict:
@@ -479,7 +504,8 @@ def submit(
 	settings = frappe.get_cached_doc("Social Support Settings")
 	gesture = route.mode in GESTURES
 	if route.mode == HIDE:
-		check_hide(route.in_reply_to, reason, confirmed)
+		reason, rule = check_hide(route.in_reply_to, reason, rule, confirmed)
+		reason = " — ".join(p for p in (_(reason), rule, (details or "").strip()) if p)
 	if gesture:
 		body = final = ""
 		checks = []
@@ -526,6 +552,7 @@ def submit(
 			"purpose": purpose,
 			"incident": incident,
 			"action_reason": (reason or "").strip() or None,
+			"community_rule": rule if route.mode == HIDE else None,
 			"once_key": once_key,
 		}
 	)

@@ -16,7 +16,7 @@ from frappe.utils import cint
 from social_support.tickets import get_adapter
 
 from .compose import errors_of, final_checks
-from .constants import APPROVED, AUTOMATIC, PUBLIC_MODES, SENDING
+from .constants import APPROVED, AUTOMATIC, HIDE, PUBLIC_MODES, SENDING
 
 
 class NotSendable(frappe.ValidationError):
@@ -57,6 +57,7 @@ def assert_sendable(reply_name: str) -> None:
 			"purpose",
 			"reference_doctype",
 			"reference_name",
+			"in_reply_to",
 		],
 		as_dict=True,
 	)
@@ -94,6 +95,9 @@ def assert_sendable(reply_name: str) -> None:
 		raise NotSendable(
 			_("Reply {0}: the public conversation was moved to private messages.").format(reply_name)
 		)
+	if reply.mode == HIDE and is_complaint(reply.in_reply_to):
+		# the customer complained while the hide waited for approval: it stays visible
+		raise NotSendable(_("Reply {0}: complaints are not hidden.").format(reply_name))
 	settings = frappe.get_cached_doc("Social Support Settings")
 	errors = errors_of(
 		final_checks(
@@ -109,3 +113,18 @@ def _moved_to_private(reply) -> bool:
 	if reply.reference_doctype != tickets.doctype or not reply.reference_name:
 		return False
 	return bool(tickets.get(reply.reference_name, "moved_to_private_on"))
+
+
+def is_complaint(message: str) -> bool:
+	"""A complaint is never hidden: the message's own intent, or its ticket's."""
+	msg = frappe.db.get_value(
+		"Social Message", message, ["intent", "reference_doctype", "reference_name"], as_dict=True
+	)
+	if not msg:
+		return False
+	if msg.intent == "complaint":
+		return True
+	tickets = get_adapter()
+	if msg.reference_doctype == tickets.doctype and msg.reference_name:
+		return tickets.get(msg.reference_name, "intent") == "complaint"
+	return False

@@ -48,6 +48,8 @@ def on_ticket_update(doc, method=None):
 	t = tickets.context_of_doc(doc)
 	if not t or not tickets.is_closed(t.status):
 		return
+	if frappe.flags.get("social_support_ignoring") == doc.name:
+		return  # closed by "Ignore": the customer was deliberately not answered, nothing is sent
 	if frappe.db.exists("Social Survey", {"reference_name": doc.name}):
 		return  # one survey per ticket, however often it is closed
 	settings = frappe.get_cached_doc("Social Support Settings")

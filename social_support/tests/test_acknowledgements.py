@@ -9,7 +9,7 @@ from frappe.utils import add_to_date, now_datetime
 from social_support.ingest.poll import poll_channel
 from social_support.outbound import ack
 
-from .utils import ReplyCase, make_channel, uid
+from .utils import AGENT, ReplyCase, make_channel, uid
 
 PAGE = "1001"
 ALL_DAY = {"support_hours_start": "00:00:00", "support_hours_end": "23:59:59"}
@@ -77,7 +77,8 @@ class TestAcknowledgements(ReplyCase):
 		day_after = today + timedelta(days=2)
 		self.assertEqual(
 			text,
-			f"Thanks Fiona! Our team is back at {DAY_NAMES[day_after.weekday()]} 00:00; we will answer you then.",
+			f"Thanks Fiona! Our team is back at {DAY_NAMES[day_after.weekday()]} 00:00; we will answer you then."
+			" ^Team",  # signed as the team: nobody is assigned yet
 		)
 
 	def test_days_without_support_are_out_of_hours(self):
@@ -155,7 +156,11 @@ class TestAcknowledgements(ReplyCase):
 			frappe.db.set_value(
 				"Issue",
 				ticket,
-				{"creation": opened, "first_responded_on": add_to_date(now_datetime(), minutes=-10)},
+				{
+					"creation": opened,
+					"social_first_message_on": opened,
+					"first_responded_on": add_to_date(now_datetime(), minutes=-10),
+				},
 				update_modified=False,
 			)
 		_ticket, text = self.comment(channel)
@@ -171,3 +176,94 @@ class TestAcknowledgements(ReplyCase):
 			)
 		_ticket, text = self.comment(channel)
 		self.assertIn("within a day", text)
+
+
+class TestAutomaticMessagesAreSigned(ReplyCase):
+	"""Acknowledgements and follow-ups are signed like agents' replies, in the customer's language."""
+
+	channel = TestAcknowledgements.channel
+	comment = TestAcknowledgements.comment
+	save_settings = TestAcknowledgements.save_settings
+
+	def setUp(self):
+		super().setUp()
+		before = frappe.get_single("Social Support Settings")
+		restore = {"default_language": before.default_language, "team_signature": before.team_signature}
+		self.addCleanup(self.save_settings, **restore)
+		self.save_settings(default_language="en", team_signature="")
+
+	def test_an_acknowledgement_is_signed_as_the_team_in_the_customers_language(self):
+		channel = self.channel(**ALL_DAY)
+		_ticket, text = self.comment(channel)
+		self.assertTrue(text.startswith("Thanks Fiona!"), text)  # the channel's own (English) template
+		self.assertTrue(text.endswith(" ^Team"), text)
+		_ticket, text = self.comment(
+			channel, "Meine Bestellung 881 ist kaputt angekommen, bitte helfen Sie mir"
+		)
+		self.assertTrue(text.startswith("Danke, Fiona! Wir haben Ihre Nachricht erhalten"), text)
+		self.assertTrue(text.endswith(" ^Team"), text)
+		_ticket, text = self.comment(channel, "Min beställning 881 kom trasig, kan ni hjälpa mig?")
+		self.assertTrue(text.startswith("Tack Fiona! Vi har fått ditt meddelande"), text)
+		self.save_settings(team_signature="^Acme Care")
+		_ticket, text = self.comment(channel)
+		self.assertTrue(text.endswith(" ^Acme Care"), text)
+		self.save_settings(signature_style="None")
+		self.addCleanup(self.save_settings, signature_style="Initials")
+		_ticket, text = self.comment(channel)
+		self.assertFalse(text.endswith("^Acme Care"), text)  # replies are not signed: neither is this
+
+	def test_an_acknowledgement_of_an_assigned_ticket_is_signed_by_the_agent(self):
+		rule = frappe.get_doc(
+			{
+				"doctype": "Social Triage Rule",
+				"rule_name": "Test ack assign " + uid(),
+				"sequence": 1,
+				"intent": "complaint",
+				"action": "Create Ticket",
+				"assign_to": AGENT,
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(
+			frappe.delete_doc, "Social Triage Rule", rule.name, force=True, ignore_permissions=True
+		)
+		channel = self.channel(**ALL_DAY)
+		ticket, text = self.comment(channel, "my order 881 arrived broken and nobody answers")
+		self.assertIn(AGENT, frappe.db.get_value("Issue", ticket, "_assign") or "")
+		self.assertTrue(text.endswith(" ^SB"), text)  # Sam Berg, as on their own replies
+
+	def test_a_follow_up_nobody_answered_is_signed_as_the_team_in_the_customers_language(self):
+		from social_support.outbound import follow_ups
+
+		self.save_settings(
+			followup_after_hours=36,
+			followup_text="Hi {first_name}, just checking in: is there anything else we can help with?",
+		)
+		channel = make_channel(
+			"Facebook", PAGE, base_url=self.sandbox.url, poll=1, webhooks=0, name="Fu FB " + uid()
+		)
+		fan = uid("4")
+		self.sandbox.graph.add_user(fan, "Fiona Fan")
+		m = self.sandbox.graph.message(PAGE, fan, "Hej, mitt konto är låst och jag kan inte beställa något")
+		poll_channel(channel.name)
+		ticket = frappe.db.get_value(
+			"Social Message", {"message_key": f"{channel.name}:{m['id']}"}, "reference_name"
+		)
+		self.assertEqual(frappe.db.get_value("Issue", ticket, "social_language"), "sv")
+		# answered outside the app (the ticket waits on the customer), and quiet for 40 hours
+		frappe.db.set_value(
+			"Issue",
+			ticket,
+			{"status": "Replied", "social_last_inbound_on": add_to_date(now_datetime(), hours=-40)},
+			update_modified=False,
+		)
+		due = [
+			n
+			for n in follow_ups.follow_up_due()
+			if frappe.db.get_value("Social Reply", n, "reference_name") == ticket
+		]
+		self.assertEqual(len(due), 1)
+		text = frappe.db.get_value("Social Reply", due[0], "final_text")
+		self.assertTrue(text.startswith("Hej Fiona, vi ville bara höra av oss"), text)
+		self.assertTrue(text.endswith(" ^Team"), text)

@@ -57,12 +57,12 @@ class TestActions(ReplyCase):
 		self.assertEqual(frappe.db.get_value("Social Message", msg.name, "liked"), 1)
 		_channel, complaint, cc = self.fb_ticket("my order 5512 is broken and nobody answers")
 		with self.assertRaises(frappe.ValidationError):
-			agent.hide_comment(complaint.name, "annoying")  # complaints are never buried
+			agent.hide_comment(complaint.name, "Spam", confirmed=1)  # complaints are never buried
 		self.assertNotIn(cc["id"], self.sandbox.graph.hidden)
 		_channel, spam, sc = self.fb_ticket("Win a free iPhone!!! click here http://spam.example")
 		with self.assertRaises(frappe.ValidationError):
-			agent.hide_comment(spam.name, " ")  # a reason is required
-		agent.hide_comment(spam.name, "spam link")
+			agent.hide_comment(spam.name, " ", confirmed=1)  # a reason is required
+		agent.hide_comment(spam.name, "Spam", details="spam link", confirmed=1)
 		self.assertTrue(self.sandbox.graph.hidden[sc["id"]])
 		self.assertIn(
 			"spam link",

@@ -196,6 +196,36 @@ class TestMoveToPrivateKeepsOneTicket(ReplyCase):
 		self.assertIn("moved to private", survey.skip_reason)
 		self.assertEqual(len(self.sandbox.graph.sent), sent_before)  # nothing reached the platform
 
+	def test_no_automatic_public_word_on_a_moved_thread_on_every_platform(self):
+		set_survey_settings(followup_public=1, survey_public_fallback=1)
+		for platform in ("X", "Facebook", "Instagram"):
+			with self.subTest(platform=platform):
+				c = Conversation(self, platform)
+				ticket = c.public("the zip broke after a day")
+				self.move(ticket, text=None)
+				public_before = self.public_posts()
+				route = gate.ticket_route(ticket, False, gate.first_public_inbound(ticket))
+				for purpose in (out.FOLLOW_UP, out.ACKNOWLEDGEMENT, out.SURVEY):
+					r = gate.submit(purpose, "Hi, anything else we can help with?", route=route)
+					self.assertEqual(r["status"], out.REFUSED)
+				# the customer writes publicly again: it joins the ticket, nothing automatic answers it
+				self.assertEqual(c.public("still broken"), ticket)
+				frappe.db.set_value("Issue", ticket, "status", "Replied")
+				backdate(ticket, hours=40)
+				for name in [n for n in follow_ups.follow_up_due() if reference_of(n) == ticket]:
+					self.assertNotIn(frappe.db.get_value("Social Reply", name, "mode"), out.PUBLIC_MODES)
+					send_reply(name)
+				resolve(ticket)
+				sending.send_due()
+				survey = frappe.get_doc("Social Survey", {"reference_name": ticket})
+				self.assertNotEqual(survey.delivery, "Public Reply")
+				self.assertEqual(self.public_posts(), public_before)  # nothing public reached the platform
+
+	def public_posts(self) -> int:
+		"""What the brand posted in public so far: tweets, Facebook and Instagram comments and replies."""
+		graph = [s for s in self.sandbox.graph.sent if s["edge"] in ("comments", "replies", "feed")]
+		return len(self.sandbox.x.sent_tweets()) + len(graph)
+
 	def test_an_automatic_reply_queued_before_the_move_is_not_sent_after_it(self):
 		set_survey_settings(followup_public=1)
 		c = Conversation(self, "X")

@@ -399,7 +399,8 @@ class TestCardsWallboardDigest(InsightsCase):
 		minutes = [
 			seconds / 60
 			for (seconds,) in frappe.db.sql(
-				"""select timestampdiff(second, creation, first_responded_on) from `tabIssue`
+				"""select timestampdiff(second, coalesce(social_first_message_on, creation), first_responded_on)
+				from `tabIssue`
 				where ifnull(social_channel, '') != '' and first_responded_on >= %s""",
 				get_datetime(getdate()),
 			)

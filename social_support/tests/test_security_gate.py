@@ -210,15 +210,16 @@ class TestGatedActions(GateCase):
 		_channel, complaint, cc = self.fb_comment("my order 5512 is broken and nobody answers")
 		self.assertEqual(complaint.intent, "complaint")
 		with self.assertRaises(frappe.ValidationError):
-			agent.hide_comment(complaint.name, "annoying", breaks_rules=1)
+			agent.hide_comment(complaint.name, "Spam", confirmed=1)
 		self.assertNotIn(cc["id"], self.sandbox.graph.hidden)
 		self.assertFalse(frappe.db.get_value("Social Message", complaint.name, "hidden"))
 		_channel, other, oc = self.fb_comment("meh whatever lol")
 		with self.assertRaises(frappe.ValidationError):
-			agent.hide_comment(other.name, "off topic")  # not spam: needs the confirmation
-		out = agent.hide_comment(other.name, "insults other customers", breaks_rules=1)
+			agent.hide_comment(other.name, "Spam")  # a person confirms every time
+		out = agent.hide_comment(other.name, "Spam", details="insults other customers", confirmed=1)
 		self.assertEqual(
-			frappe.db.get_value("Social Reply", out["name"], "action_reason"), "insults other customers"
+			frappe.db.get_value("Social Reply", out["name"], "action_reason"),
+			"Spam — insults other customers",
 		)
 		self.assertTrue(self.sandbox.graph.hidden[oc["id"]])
 

@@ -40,6 +40,10 @@ FIELD_NAMES = (
 	"moved_to_private_on",  # the public thread was moved to private: nothing automatic is posted there
 	"raised_by",  # the customer's address (a placeholder when they have no real one)
 	"suggested_contact",  # "same person as <Contact>?": offered, never applied without an agent
+	"intent",  # the latest customer message's intent (complaint, question, ...): complaints are never hidden
+	# the customer's first message in the conversation: set on create (the first message's time), moved
+	# earlier by add_message(inbound=True) when an older message joins; response times start here
+	"first_message_on",
 )
 
 # a ticket's social context (:meth:`TicketAdapter.context`): these keys, read in one query
@@ -122,6 +126,12 @@ class TicketAdapter:
 		"""Every field (FIELD_NAMES) as ``alias.`column```, for SQL on ``table``."""
 		return {name: f"{alias}.`{self.field(name)}`" for name in FIELD_NAMES}
 
+	def conversation_start(self, alias: str = "i") -> str:
+		"""SQL: when the customer first wrote in the conversation (first response and resolution times are
+		measured from here, not from the ticket's creation); the creation for a ticket without it."""
+		c = self.columns(alias)
+		return f"coalesce({c['first_message_on']}, {c['opened_on']})"
+
 	def is_closed(self, status: str | None) -> bool:
 		return status in self.closed_statuses
 
@@ -196,7 +206,8 @@ class TicketAdapter:
 		inbound: bool,
 		subject: str | None = None,
 	) -> str:
-		"""Add a message to the ticket's timeline; returns the Communication name."""
+		"""Add a message to the ticket's timeline; returns the Communication name. An inbound message older
+		than the ticket's ``first_message_on`` moves it back to ``sent_on``."""
 		raise NotImplementedError
 
 	def touch_inbound(self, name: str, at: datetime) -> None:

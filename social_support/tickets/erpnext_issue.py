@@ -39,6 +39,8 @@ FIELDS = {
 	"moved_to_private_on": "social_moved_to_private_on",
 	"raised_by": "raised_by",
 	"suggested_contact": "social_suggested_contact",
+	"intent": "social_intent",
+	"first_message_on": "social_first_message_on",
 }
 
 # the Social section the app adds to the Issue form (created on every migrate)
@@ -181,6 +183,14 @@ CUSTOM_FIELDS = [
 		"fieldtype": "Datetime",
 		"label": "Moved to Private",
 		"description": "The public thread was moved to private messages: nothing automatic is posted there.",
+		"insert_after": "social_last_inbound_on",
+		"read_only": 1,
+	},
+	{
+		"fieldname": "social_first_message_on",
+		"fieldtype": "Datetime",
+		"label": "Customer First Wrote",
+		"description": "The customer's first message in the conversation: first response and resolution times are measured from here.",
 		"insert_after": "social_last_inbound_on",
 		"read_only": 1,
 	},
@@ -333,6 +343,7 @@ class IssueAdapter(TicketAdapter):
 				"social_conversation": "Private" if t.private else "Public",
 				"social_permalink": t.permalink,
 				"social_last_inbound_on": t.opened_on,
+				"social_first_message_on": t.opened_on,
 			}
 		)
 		issue.issue_type = t.issue_type or settings.default_issue_type or None
@@ -399,6 +410,13 @@ class IssueAdapter(TicketAdapter):
 		)
 		comm.flags.ignore_permissions = True
 		comm.insert()
+		if inbound:
+			# an older message of the customer joined (Social Inbox, continuity): the conversation began then
+			frappe.db.sql(
+				f"""update `tab{DOCTYPE}` set social_first_message_on=%(at)s where name=%(name)s
+				and (social_first_message_on is null or social_first_message_on > %(at)s)""",
+				{"at": sent_on, "name": name},
+			)
 		return comm.name
 
 	def touch_inbound(self, name: str, at: datetime) -> None:

@@ -54,6 +54,7 @@ frappe.ui.form.on("Issue", {
 				frappe.msgprint({ title: __("Customer at a glance"), message: social_support.render_customer(panel), wide: true })
 			);
 		}, __("Social"));
+		social_support.moderation_actions(frm);
 		social_support.show_reply_states(frm);
 	},
 });
@@ -258,4 +259,65 @@ social_support.open_composer = function (frm) {
 		d.show();
 		check();
 	});
+};
+
+// hide only spam or a named breach of the published rules, confirmed every time; "Ignore" for trolls
+social_support.hide_dialog = function (message, done) {
+	frappe.xcall("social_support.api.agent.community_rules").then((rules) => {
+		const d = new frappe.ui.Dialog({
+			title: __("Hide only spam or a breach of the community rules, never a complaint"),
+			fields: [
+				{ fieldname: "reason", fieldtype: "Select", label: __("Reason"), reqd: 1, options: ["", "Spam", "Community Rule"] },
+				{ fieldname: "rule", fieldtype: "Select", label: __("Rule it breaks"), options: [""].concat(rules || []), depends_on: "eval:doc.reason=='Community Rule'", mandatory_depends_on: "eval:doc.reason=='Community Rule'" },
+				{ fieldname: "details", fieldtype: "Small Text", label: __("Details (kept in the audit trail)") },
+				{ fieldname: "confirmed", fieldtype: "Check", label: __("I read the comment and confirm it is spam or breaks this rule"), default: 0 },
+			],
+			primary_action_label: __("Hide"),
+			primary_action(v) {
+				if (!v.confirmed) {
+					frappe.msgprint(__("Confirm first: nothing is hidden unconfirmed."));
+					return;
+				}
+				frappe
+					.xcall("social_support.api.agent.hide_comment", { message, reason: v.reason, rule: v.rule, details: v.details, confirmed: 1 })
+					.then(() => {
+						d.hide();
+						done && done();
+					});
+			},
+		});
+		d.show();
+	});
+};
+
+social_support.ignore_dialog = function (args, done) {
+	frappe.prompt(
+		[{ fieldname: "note", fieldtype: "Small Text", label: __("Why (optional, kept on the ticket)") }],
+		(v) => frappe.xcall("social_support.api.agent.ignore", { ...args, note: v.note }).then(() => done && done()),
+		__("Ignore: close without hiding and without posting anything"),
+		__("Ignore")
+	);
+};
+
+social_support.moderation_actions = function (frm) {
+	if (!["Resolved", "Closed"].includes(frm.doc.status)) {
+		frm.add_custom_button(__("Ignore"), () => social_support.ignore_dialog({ ticket: frm.doc.name }, () => frm.reload_doc()), __("Social"));
+	}
+	if (frm.doc.social_platform === "X" || frm.doc.social_conversation !== "Public") return;
+	frm.add_custom_button(__("Hide a Comment"), () => {
+		frappe.prompt(
+			[
+				{
+					fieldname: "message",
+					fieldtype: "Link",
+					options: "Social Message",
+					label: __("Comment"),
+					reqd: 1,
+					get_query: () => ({ filters: { reference_name: frm.doc.name, direction: "Inbound", kind: "Comment", hidden: 0 } }),
+				},
+			],
+			(v) => social_support.hide_dialog(v.message, () => frm.reload_doc()),
+			__("Which comment breaks the rules?")
+		);
+	}, __("Social"));
 };

@@ -19,6 +19,20 @@ frappe.ui.form.on("Social Incident", {
 				},
 			});
 		});
+		frm.add_custom_button(__("Link by Keyword"), () => {
+			frappe.prompt(
+				[
+					{ fieldname: "keyword", fieldtype: "Data", label: __("Word in the customers' messages"), reqd: 1 },
+					{ fieldname: "hours", fieldtype: "Int", label: __("Over the last hours"), default: 24 },
+					{ fieldname: "channel", fieldtype: "Link", options: "Social Channel", label: __("Channel (blank: all)") },
+				],
+				(v) =>
+					act("link_search", v, (m) =>
+						frappe.show_alert({ message: __("{0} of {1} messages' conversations linked", [(m.linked || []).length, (m.messages || []).length]), indicator: "green" })
+					),
+				__("Link the conversations that mention it")
+			);
+		});
 		frm.add_custom_button(__("Post Status Update"), () =>
 			frappe.confirm(__("Post the status update on every listed channel now?"), () => act("post_update", {}, () => frappe.show_alert(__("Posted"))))
 		);

@@ -12,19 +12,46 @@ frappe.ui.form.on("Social Message", {
 			);
 		}
 		if (frm.doc.platform !== "X" && frm.doc.kind === "Comment" && !frm.doc.hidden) {
-			frm.add_custom_button(__("Hide Comment"), () => {
+			frm.add_custom_button(__("Hide Comment"), () => social_message_hide(frm.doc.name, () => frm.reload_doc()));
+		}
+		if (frm.doc.inbox_status !== "Ignored") {
+			frm.add_custom_button(__("Ignore"), () =>
 				frappe.prompt(
-					[
-						{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason (kept in the audit trail)"), reqd: 1 },
-						{ fieldname: "breaks_rules", fieldtype: "Check", label: __("It breaks the published community rules"), default: ["spam", "troll"].includes(frm.doc.intent) ? 1 : 0 },
-					],
-					(v) =>
-						frappe
-							.xcall("social_support.api.agent.hide_comment", { message: frm.doc.name, reason: v.reason, breaks_rules: v.breaks_rules ? 1 : 0 })
-							.then(() => frm.reload_doc()),
-					__("Hide only spam or abuse, never a complaint")
-				);
-			});
+					[{ fieldname: "note", fieldtype: "Small Text", label: __("Why (optional, kept in the audit trail)") }],
+					(v) => frappe.xcall("social_support.api.agent.ignore", { message: frm.doc.name, note: v.note }).then(() => frm.reload_doc()),
+					__("Ignore: close without hiding and without posting anything"),
+					__("Ignore")
+				)
+			);
 		}
 	},
 });
+
+// hide only spam or a named breach of the published rules; the agent confirms every time (never pre-ticked)
+function social_message_hide(message, done) {
+	frappe.xcall("social_support.api.agent.community_rules").then((rules) => {
+		const d = new frappe.ui.Dialog({
+			title: __("Hide only spam or a breach of the community rules, never a complaint"),
+			fields: [
+				{ fieldname: "reason", fieldtype: "Select", label: __("Reason"), reqd: 1, options: ["", "Spam", "Community Rule"] },
+				{ fieldname: "rule", fieldtype: "Select", label: __("Rule it breaks"), options: [""].concat(rules || []), depends_on: "eval:doc.reason=='Community Rule'", mandatory_depends_on: "eval:doc.reason=='Community Rule'" },
+				{ fieldname: "details", fieldtype: "Small Text", label: __("Details (kept in the audit trail)") },
+				{ fieldname: "confirmed", fieldtype: "Check", label: __("I read the comment and confirm it is spam or breaks this rule"), default: 0 },
+			],
+			primary_action_label: __("Hide"),
+			primary_action(v) {
+				if (!v.confirmed) {
+					frappe.msgprint(__("Confirm first: nothing is hidden unconfirmed."));
+					return;
+				}
+				frappe
+					.xcall("social_support.api.agent.hide_comment", { message, reason: v.reason, rule: v.rule, details: v.details, confirmed: 1 })
+					.then(() => {
+						d.hide();
+						done && done();
+					});
+			},
+		});
+		d.show();
+	});
+}

@@ -35,6 +35,29 @@ frappe.listview_settings["Social Message"] = {
 				__("Attach to an existing ticket")
 			);
 		});
+		listview.page.add_action_item(__("Link to Incident"), () => {
+			const names = listview.get_checked_items(true);
+			frappe.prompt(
+				[
+					{ fieldname: "incident", fieldtype: "Link", options: "Social Incident", label: __("Incident"), get_query: () => ({ filters: { status: "Open" } }) },
+					{ fieldname: "title", fieldtype: "Data", label: __("Or a new incident"), depends_on: "eval:!doc.incident" },
+				],
+				(v) =>
+					run("social_support.api.inbox.link_to_incident", { names, incident: v.incident, title: v.title }, (m) => {
+						frappe.show_alert({ message: __("{0} conversations linked to {1}", [(m.linked || []).length, m.incident]), indicator: "green" });
+						frappe.set_route("Form", "Social Incident", m.incident);
+					}),
+				__("Link the selected conversations to an incident")
+			);
+		});
+		listview.page.add_action_item(__("Ignore"), () => {
+			const names = listview.get_checked_items(true);
+			frappe.confirm(__("Ignore {0} messages? Their tickets are closed; nothing is hidden and nothing is posted.", [names.length]), () =>
+				run("social_support.api.inbox.ignore", { names }, (m) =>
+					frappe.show_alert({ message: __("{0} messages ignored", [(m.ignored || []).length]), indicator: "green" })
+				)
+			);
+		});
 		listview.page.add_action_item(__("No Action Needed"), () => {
 			const names = listview.get_checked_items(true);
 			run("social_support.api.inbox.dismiss", { names }, (m) =>

@@ -117,7 +117,7 @@ def fetch_replies(filters, start, end):
 
 
 def first_responses(filters, start, end) -> list[tuple[str, float]]:
-	"""(author of the ticket's first sent reply, seconds from ticket opened to first response)."""
+	"""(author of the ticket's first sent reply, seconds from the customer's first message to first response)."""
 	tickets = get_adapter()
 	c = tickets.columns("i")
 	where = [
@@ -132,7 +132,8 @@ def first_responses(filters, start, end) -> list[tuple[str, float]]:
 			where.append(f"{c[key]} = %({key})s")
 			values[key] = filters[key]
 	rows = frappe.db.sql(
-		f"""select r.reference_name, r.author, timestampdiff(second, {c["opened_on"]}, {c["first_responded_on"]})
+		f"""select r.reference_name, r.author,
+			timestampdiff(second, {tickets.conversation_start("i")}, {c["first_responded_on"]})
 		from `tabSocial Reply` r join `{tickets.table}` i on i.name = r.reference_name
 		where {" and ".join(where)} order by r.sent_on asc""",
 		values,

@@ -28,7 +28,8 @@ def execute(filters=None):
 	tickets = get_adapter()
 	c = tickets.columns("i")
 	opened = frappe.db.sql(
-		f"select timestampdiff(second, {c['opened_on']}, {c['first_responded_on']}) from `{tickets.table}` i"
+		f"select timestampdiff(second, {tickets.conversation_start('i')}, {c['first_responded_on']})"
+		f" from `{tickets.table}` i"
 		f" where {tc} and {c['opened_on']} between %(start)s and %(end)s",
 		tv,
 	)

@@ -72,11 +72,13 @@ def fetch(filters, start, end) -> list[dict]:
 	tickets = get_adapter()
 	c = tickets.columns("i")
 	where.append(f"{c['opened_on']} between %(start)s and %(end)s")
+	# measured from the customer's first message, not from when the ticket was made (Social Inbox)
+	began = tickets.conversation_start("i")
 	rows = frappe.db.sql(
 		f"""select {c["channel"]} as channel, {c["platform"]} as platform,
-			weekday({c["opened_on"]}) as dow, time_to_sec({c["opened_on"]}) as secs,
-			timestampdiff(second, {c["opened_on"]}, {c["first_responded_on"]}) as fr,
-			if({c["status"]} in %(closed)s, timestampdiff(second, {c["opened_on"]}, {c["resolved_on"]}), null) as res,
+			weekday({began}) as dow, time_to_sec({began}) as secs,
+			timestampdiff(second, {began}, {c["first_responded_on"]}) as fr,
+			if({c["status"]} in %(closed)s, timestampdiff(second, {began}, {c["resolved_on"]}), null) as res,
 			{c["agreement_status"]} as agreement_status, {c["assignees"]} as assignees
 		from `{tickets.table}` i where {" and ".join(where)}""",
 		{**values, "start": start, "end": end, "closed": tickets.closed_statuses},
