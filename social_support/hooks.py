@@ -70,6 +70,7 @@ scheduler_events = {
 		"social_support.tasks.clear_old_events",
 		"social_support.tasks.sync_digest",
 		"social_support.tasks.refresh_instagram_tokens",
+		"social_support.tasks.sync_whatsapp_templates",
 	],
 }
 

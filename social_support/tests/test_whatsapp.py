@@ -87,8 +87,15 @@ class TestWhatsApp(ReplyCase):
 		self.api.templates[wa.WABA_ID] = [
 			t for t in self.api.templates[wa.WABA_ID] if t["name"] != "old_notice"
 		]
-		again = sync_whatsapp_templates(self.channel.name)
-		self.assertEqual((again["added"], again["updated"], again["removed"]), (0, 3, 1))
+		from social_support import tasks
+
+		tasks.sync_whatsapp_templates()  # the daily job does the same
+		self.assertFalse(
+			frappe.db.exists(
+				"Social WhatsApp Template", {"channel": self.channel.name, "template_name": "old_notice"}
+			)
+		)
+		self.assertEqual(frappe.db.count("Social WhatsApp Template", {"channel": self.channel.name}), 3)
 		self.sandbox.whatsapp.revoke_token("page-token")
 		self.assertFalse(test_connection(self.channel.name)["ok"])
 
@@ -105,7 +112,14 @@ class TestWhatsApp(ReplyCase):
 		bad = post_webhook("meta", body, meta_signature(body, "not-the-secret"), "X-Hub-Signature-256")
 		self.assertEqual(bad.status_code, 403)
 		self.assertFalse(frappe.db.exists("Social Message", {"external_id": msg["id"]}))
-		other = make_channel("WhatsApp", "3999", name="WhatsApp other " + uid(), secret="another-app-secret")
+		other = make_channel(
+			"WhatsApp",
+			"3999",
+			base_url=self.sandbox.url,
+			name="WhatsApp other " + uid(),
+			secret="another-app-secret",
+			business_account_id="3999",
+		)
 		ok = post_webhook("meta", body, meta_signature(body, META_SECRET), "X-Hub-Signature-256")
 		self.assertEqual(ok.status_code, 200)
 		self.assertEqual(len(events_of(self.channel.name)), 1)
@@ -349,6 +363,27 @@ class TestWhatsApp(ReplyCase):
 		self.assertEqual(sum(row["inbound"] for row in data), 2)
 		_cols, none, *_ = social_volume.execute({"platform": "Instagram", "channel": self.channel.name})
 		self.assertEqual(sum(row["inbound"] for row in none), 0)
+
+	def test_triage_rules_and_analysis_apply_to_whatsapp(self):
+		rule = frappe.get_doc(
+			{
+				"doctype": "Social Triage Rule",
+				"rule_name": "Test WhatsApp refunds " + uid(),
+				"sequence": 1,
+				"platform": "WhatsApp",
+				"keywords": "refund",
+				"action": "Create Ticket",
+				"priority": "High",
+			}
+		).insert(ignore_permissions=True)
+		self.addCleanup(
+			frappe.delete_doc, "Social Triage Rule", rule.name, force=True, ignore_permissions=True
+		)
+		frappe.db.commit()
+		_n, msg = self.customer_writes(text="I want a refund for order 5512, it arrived broken")
+		self.assertEqual(msg.triage_rule, rule.name)
+		self.assertEqual(frappe.db.get_value("Issue", msg.reference_name, "priority"), "High")
+		self.assertEqual(msg.language, "en")
 
 	def test_templates_are_written_only_by_the_sync(self):
 		sync_whatsapp_templates(self.channel.name)
