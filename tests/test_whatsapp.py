@@ -533,3 +533,23 @@ def test_media_url_must_be_whatsapps_media_host(sandbox):
 	sandbox.whatsapp.media_host = "https://attacker.example"
 	with pytest.raises(PermissionDenied, match="media host"):
 		resolve_media(media_id, "wa-token", api_base_url=sandbox.url)
+
+
+def test_sandbox_media_sends_by_uploaded_id_only(sandbox):
+	api = sandbox.whatsapp
+	api.add_customer("46701231111", "Pia")
+	api.customer_message("46701231111", text="send the manual please")
+	media_id = api.add_media(b"%PDF-1.4", "application/pdf")
+	client = client_for(sandbox)
+	result = client.send_media(
+		"46701231111", "document", media_id=media_id, caption="Manual", file_name="manual.pdf"
+	)
+	body = api.sent[-1]["body"]
+	assert body["document"] == {"id": media_id, "caption": "Manual", "filename": "manual.pdf"}
+	assert result.external_id == api.sent[-1]["id"]
+	with pytest.raises(BadRequest):
+		client.send_media("46701231111", "image", media_id="999999")  # not uploaded: 131053
+	with pytest.raises(BadRequest):
+		client.send_media("46701231111", "image")  # never a link
+	with pytest.raises(BadRequest):
+		client.send_dm("46701231111", "x", tag="HUMAN_AGENT")  # WhatsApp has no tags

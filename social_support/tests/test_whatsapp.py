@@ -98,6 +98,9 @@ class TestWhatsApp(ReplyCase):
 		self.assertEqual(frappe.db.count("Social WhatsApp Template", {"channel": self.channel.name}), 3)
 		self.sandbox.whatsapp.revoke_token("page-token")
 		self.assertFalse(test_connection(self.channel.name)["ok"])
+		# the synced templates go with their channel
+		frappe.delete_doc("Social Channel", self.channel.name, force=True, ignore_permissions=True)
+		self.assertEqual(frappe.db.count("Social WhatsApp Template", {"channel": self.channel.name}), 0)
 
 	def test_webhook_handshake_and_signature(self):
 		r = request(

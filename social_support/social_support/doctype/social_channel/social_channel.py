@@ -128,8 +128,10 @@ class SocialChannel(Document):
 
 	def on_trash(self):
 		bump_channel_version()
-		# its history stays (messages, tickets); only the poll cursors go with it
+		# its history stays (messages, tickets); only the poll cursors and synced templates go with it
 		frappe.db.delete("Social Poll Cursor", {"channel": self.name})
+		# a WhatsApp channel's synced templates are a copy of its business account's: they go too
+		frappe.db.delete("Social WhatsApp Template", {"channel": self.name})
 
 	def _secrets_changed(self) -> bool:
 		return any(self._entered(field) for field in SECRET_FIELDS.get(self.platform, ()))
