@@ -311,6 +311,8 @@ social_support.setup_whatsapp = function (frm, d, wa) {
 	d.fields_dict.wa_template.$input.on("change", () => {
 		const template = d.get_value("wa_template");
 		d.set_df_property("text", "hidden", template ? 1 : 0);
+		// the live count and signature are for free text: a template is sent as WhatsApp approved it
+		d.fields_dict.feedback.$wrapper.toggle(!template);
 		if (!template) return $values.html("");
 		frappe.xcall("social_support.api.agent.preview_template", { ticket: frm.doc.name, template, values: "{}" }).then((r) => {
 			const inputs = (r.variables || [])
