@@ -2,8 +2,9 @@
 
     bench --site SITE social-sandbox [--port 8899] [--webhooks SITE_URL] [--every 20] [--messages N]
 
-Starts the sandbox (local X API v2 + Graph API emulator), points three demo channels at it,
-and lets simulated customers write so an admin can watch the whole flow without API keys.
+Starts the sandbox (local X API v2, Graph API and WhatsApp Cloud API emulator), points four demo
+channels at it (Sandbox X, Facebook, Instagram, WhatsApp), and lets simulated customers write so an
+admin can watch the whole flow without API keys.
 """
 
 from __future__ import annotations
@@ -92,6 +93,16 @@ def _demo_channels(url: str) -> dict[str, str]:
 			"verify_token": "sandbox-verify",
 			"access_token": "sandbox-page-token",
 		},
+		"Sandbox WhatsApp": {
+			"platform": "WhatsApp",
+			"account_id": "3001",  # the sandbox's phone number id
+			"business_account_id": "3101",
+			"app_secret": DEMO_SECRET_META,
+			"verify_token": "sandbox-verify",
+			"access_token": "sandbox-whatsapp-token",
+			"use_webhooks": 1,
+			"poll_interval_minutes": 0,  # WhatsApp has nothing to poll
+		},
 	}
 	for name, values in wanted.items():
 		doc = (
@@ -111,9 +122,11 @@ def _simulate(sb, rng: random.Random, webhook_url: str | None) -> str:
 	"""One customer action in the sandbox (and its webhook, when asked). Returns a line for the log."""
 	user_id, handle, name = rng.choice(CUSTOMERS)
 	text = rng.choice(LINES).format(n=rng.randint(1000, 9999))
-	kind = rng.choice(["x_mention", "x_dm", "fb_comment", "messenger", "ig_comment", "ig_dm"])
+	kind = rng.choice(["x_mention", "x_dm", "fb_comment", "messenger", "ig_comment", "ig_dm", "whatsapp"])
 	x, g = sb.x, sb.graph
-	if kind.startswith("x_"):
+	if kind == "whatsapp":
+		_whatsapp_customer_writes(sb, rng, user_id, name, text, webhook_url)
+	elif kind.startswith("x_"):
 		x.add_user(user_id, handle, name)
 		if kind == "x_mention":
 			obj = x.post_tweet(user_id, f"@brand {text}")
@@ -144,6 +157,53 @@ def _simulate(sb, rng: random.Random, webhook_url: str | None) -> str:
 				f"{webhook_url}/api/method/social_support.api.webhooks.meta", DEMO_SECRET_META, payload
 			)
 	return f"{kind:11} @{handle}: {text}"
+
+
+def _whatsapp_customer_writes(sb, rng, user_id, name, text, webhook_url) -> None:
+	"""A WhatsApp customer (by number, or by business-scoped user id only: a username user) writes;
+	the statuses of what the app sent meanwhile go along (delivered, then read)."""
+	wa = sb.whatsapp
+	phone = "4670000" + user_id
+	if rng.random() < 0.2:
+		customer = wa.add_customer(None, name, user_id=f"SE.{user_id}0042", username=name.split()[0].lower())
+		key = customer["user_id"]
+	else:
+		wa.add_customer(phone, name)
+		key = phone
+	msg = wa.customer_message(key, text=text)
+	for sent in wa.sent:
+		if not sent["failed"] and not sent.get("_advanced"):
+			wa.advance(sent["id"], "delivered", "read")
+			sent["_advanced"] = True
+	for payload in (wa.message_payload(msg["id"]), wa.status_payload()):
+		if not payload["entry"]:
+			continue
+		if webhook_url:
+			wa.deliver_webhook(
+				f"{webhook_url}/api/method/social_support.api.webhooks.meta", DEMO_SECRET_META, payload
+			)
+		else:
+			_store_delivery("Sandbox WhatsApp", "WhatsApp", "3001", payload)
+
+
+def _store_delivery(channel: str, platform: str, account_id: str, payload: dict) -> None:
+	"""Without a site URL to deliver webhooks to, a WhatsApp delivery (WhatsApp has nothing to poll)
+	is stored and queued as the webhook endpoint would after checking its signature."""
+	import json
+
+	import frappe
+
+	from social_support.ingest.events import enqueue_drain, store_event
+
+	store_event(
+		source="Webhook",
+		platform=platform,
+		channel=channel,
+		payload=json.dumps(payload),
+		account_ids=[account_id],
+	)
+	enqueue_drain(channel)
+	frappe.db.commit()
 
 
 @click.command("social-sandbox")

@@ -3,7 +3,9 @@ from social_support.tickets import TICKET_DOCTYPE
 app_name = "social_support"
 app_title = "Social Support"
 app_publisher = "social_support contributors"
-app_description = "X, Facebook and Instagram conversations as ERPNext Issues, answered from the ticket"
+app_description = (
+	"X, Facebook, Instagram and WhatsApp conversations as ERPNext Issues, answered from the ticket"
+)
 app_email = "maintainers@social-support.invalid"
 app_license = "mit"
 required_apps = ["frappe/erpnext"]
@@ -68,6 +70,7 @@ scheduler_events = {
 		"social_support.tasks.clear_old_events",
 		"social_support.tasks.sync_digest",
 		"social_support.tasks.refresh_instagram_tokens",
+		"social_support.tasks.sync_whatsapp_templates",
 	],
 }
 

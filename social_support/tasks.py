@@ -96,6 +96,25 @@ def refresh_instagram_tokens() -> None:
 	instagram_tokens.refresh_due()
 
 
+@scheduled("syncing WhatsApp templates")
+def sync_whatsapp_templates() -> None:
+	"""Each enabled WhatsApp channel's templates as WhatsApp reports them (approved, paused, new ones);
+	one channel that fails is logged and the others go on."""
+	from social_support.outbound import whatsapp
+
+	for channel in frappe.get_all(
+		"Social Channel",
+		filters={"platform": "WhatsApp", "enabled": 1, "needs_reauthorization": 0},
+		pluck="name",
+	):
+		result = whatsapp.sync_templates(channel)
+		if not result.get("ok"):
+			frappe.log_error(
+				f"Social Support: WhatsApp templates of {channel} not synced", result.get("error")
+			)
+		frappe.db.commit()
+
+
 @scheduled("looking up names")
 def look_up_names() -> None:
 	"""Names for Messenger and Instagram DM authors that arrived with an id only."""

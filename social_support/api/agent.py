@@ -18,6 +18,27 @@ def reply(ticket: str, text: str, private: int = 0, in_reply_to: str | None = No
 
 
 @frappe.whitelist(methods=["POST"])
+def reply_with_template(ticket: str, template: str, values: str | dict | None = None) -> dict:
+	"""WhatsApp: send an approved template (its variables filled) where free text is not allowed."""
+	from social_support.outbound import whatsapp
+
+	get_adapter().check_permission(ticket, "write")
+	return replies.create(
+		ticket, "", whatsapp_template=template, template_values=whatsapp.parse_values(values or {})
+	)
+
+
+@frappe.whitelist()
+def preview_template(ticket: str, template: str, values: str | dict | None = None) -> dict:
+	"""WhatsApp: the template as the customer will read it with these values, and what is missing."""
+	from social_support.outbound import whatsapp
+
+	get_adapter().check_permission(ticket, "read")
+	t = gate.ticket_context(ticket)
+	return whatsapp.template_preview(t.channel, template, values or {})
+
+
+@frappe.whitelist(methods=["POST"])
 def approve_reply(reply: str, text: str | None = None) -> dict:
 	"""Approve (optionally after editing the text); the last tier's approval sends it."""
 	return replies.approve(reply, text)
@@ -43,8 +64,14 @@ def composer_context(ticket: str) -> dict:
 		order_by="posted_on desc",
 		limit=10,
 	)
+	whatsapp = None
+	if t.platform == "WhatsApp":
+		from social_support.outbound import whatsapp as wa
+
+		whatsapp = {"window": wa.window(ticket, t.channel), "templates": wa.templates_for(t.channel)}
 	return {
 		"platform": t.platform,
+		"whatsapp": whatsapp,
 		"conversation": t.conversation,
 		"limits": {m: char_limit(t.platform, m) for m in modes(t.platform)},
 		"signature": signature(settings.signature_style, frappe.utils.get_fullname()),

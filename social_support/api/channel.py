@@ -42,6 +42,10 @@ def test_connection(channel: str) -> dict:
 	doc = frappe.get_doc("Social Channel", channel)
 	doc.check_permission("write")
 	client = make_client(channel_config(doc))
+	if doc.platform == "WhatsApp":
+		from social_support.outbound import whatsapp
+
+		return whatsapp.test_connection(doc, client)
 	try:
 		streams = client.streams()
 		for _page in client.poll(streams[0], None) if streams else ():
@@ -61,3 +65,15 @@ def exchange_instagram_token(channel: str) -> dict:
 	ok = instagram_tokens.exchange(channel)
 	doc = frappe.get_doc("Social Channel", channel)
 	return {"ok": ok, "token_expires_on": doc.token_expires_on, "error": None if ok else doc.last_error}
+
+
+@frappe.whitelist(methods=["POST"])
+def sync_whatsapp_templates(channel: str) -> dict:
+	"""Read the WhatsApp Business Account's message templates into Social WhatsApp Template."""
+	from social_support.outbound import whatsapp
+
+	doc = frappe.get_doc("Social Channel", channel)
+	doc.check_permission("write")
+	if doc.platform != "WhatsApp":
+		frappe.throw(_("Channel {0} is not a WhatsApp channel.").format(channel))
+	return whatsapp.sync_templates(channel)

@@ -1,7 +1,8 @@
 """Guest webhook endpoints. Verify first (raw bytes, constant time), store raw, queue, answer at once.
 
     /api/method/social_support.api.webhooks.x     X Account Activity (CRC GET, signed POST)
-    /api/method/social_support.api.webhooks.meta  Facebook Page + Instagram (hub.challenge GET, signed POST)
+    /api/method/social_support.api.webhooks.meta  Facebook Page, Instagram and WhatsApp (hub.challenge GET,
+                                                  signed POST; WhatsApp routed by phone number id)
 
 Processing never happens in the request: the platforms want an answer within seconds and
 retry (or disable the subscription) when they do not get one.
@@ -30,10 +31,10 @@ from werkzeug.wrappers import Response
 from social_support.core import channels as ch
 from social_support.ingest.events import IGNORED, enqueue_drain, store_event
 from social_support.platforms import get_family
-from social_support.platforms.base import FACEBOOK, INSTAGRAM, X
+from social_support.platforms.base import FACEBOOK, INSTAGRAM, WHATSAPP, X
 from social_support.platforms.x.webhook import crc_token_ok
 
-META = (FACEBOOK, INSTAGRAM)
+META = (FACEBOOK, INSTAGRAM, WHATSAPP)  # WhatsApp's Cloud API delivers to the same endpoint
 BAD_SIGNATURE_LIMIT = 30  # per client address per minute; beyond it bad signatures are answered 429
 HANDSHAKE_LIMIT = 30  # CRC / hub.challenge GETs per client address per minute (X sends one an hour)
 TRUSTED_PROXIES_KEY = "social_support_trusted_proxies"

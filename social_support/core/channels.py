@@ -9,7 +9,7 @@ from frappe import _
 from frappe.utils import add_to_date, get_datetime, now_datetime
 
 from social_support.platforms import ChannelConfig, get_family
-from social_support.platforms.base import FACEBOOK, INSTAGRAM, PermissionDenied, X
+from social_support.platforms.base import FACEBOOK, INSTAGRAM, WHATSAPP, PermissionDenied, X
 from social_support.platforms.hosts import base_url_problem
 from social_support.platforms.meta.versions import DEFAULT_GRAPH_VERSION
 from social_support.platforms.x import rules as x_rules
@@ -20,8 +20,10 @@ SECRET_FIELDS = {
 	X: ("consumer_key", "consumer_secret", "access_token", "access_token_secret", "bearer_token"),
 	FACEBOOK: ("app_secret", "verify_token", "access_token"),
 	INSTAGRAM: ("app_secret", "verify_token", "access_token"),
+	WHATSAPP: ("app_secret", "verify_token", "access_token"),
 }
-META_PLATFORMS = (FACEBOOK, INSTAGRAM)
+# the platforms on Meta's Graph API host, signed webhooks and versions (WhatsApp's Cloud API included)
+META_PLATFORMS = (FACEBOOK, INSTAGRAM, WHATSAPP)
 
 
 def channel_config(channel) -> ChannelConfig:
@@ -53,6 +55,7 @@ def channel_config(channel) -> ChannelConfig:
 		listening_terms=listening_terms(channel),
 		graph_version=graph_version(channel) if channel.platform in META_PLATFORMS else None,
 		login=channel.get("instagram_login") if channel.platform == INSTAGRAM else None,
+		business_account_id=(channel.get("business_account_id") or "").strip() or None,
 	)
 
 
@@ -73,6 +76,9 @@ def unavailable_actions(channel) -> list[str]:
 		return ["repost"]
 	if channel.platform == INSTAGRAM:
 		return ["repost", "post"]
+	if channel.platform == WHATSAPP:
+		# private conversations only; a reaction is the customer's, never sent by the app
+		return ["public reply", "private reply", "post", "like", "repost", "hide"]
 	return []
 
 

@@ -18,7 +18,7 @@ from frappe.utils import add_to_date, cint, now_datetime
 
 from social_support.core.rows import update_row
 from social_support.platforms import get_family
-from social_support.platforms.base import clean_text, redact_payload, redact_secrets
+from social_support.platforms.base import DeliveryStatus, clean_text, redact_payload, redact_secrets
 
 from .pipeline import DUPLICATE, NEW, SKIPPED, UPDATED, Context, process_item
 
@@ -332,6 +332,12 @@ def process_claimed(name: str) -> str:
 
 def _process_item(ctx, item) -> str:
 	"""One item; a deadlock victim is processed again at once, a few times, before the event fails."""
+	if isinstance(item, DeliveryStatus):
+		# what became of a message we sent (WhatsApp): on the message, its reply and the ticket
+		from . import whatsapp
+
+		outcome = _again_on_deadlock(ITEM_ATTEMPTS, lambda: whatsapp.apply_status(ctx.channel, item))
+		return {"updated": UPDATED, "duplicate": DUPLICATE}.get(outcome, SKIPPED)
 	return _again_on_deadlock(ITEM_ATTEMPTS, lambda: process_item(ctx, item))
 
 

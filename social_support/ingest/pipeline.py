@@ -28,7 +28,7 @@ from social_support.platforms.base import (
 from social_support.surveys.answers import rating_in_channel
 from social_support.tickets import NewTicket, get_adapter
 
-from . import continuity, customers, triage
+from . import continuity, customers, triage, whatsapp
 from .profiles import customer_of, ensure_profile, raised_by_for
 
 NEW, DUPLICATE, UPDATED, SKIPPED = "new", "duplicate", "updated", "skipped"
@@ -48,6 +48,8 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 	# with InvalidItem, which fails its event visibly), links and media only on the platforms'
 	# own hosts, names defused, text size-limited
 	item = clean_item(item)
+	arrived_as = item.author.user_id
+	item = whatsapp.same_customer(item)  # WhatsApp: one customer whatever id form they arrive with
 	key = message_key(ctx.channel, item.external_id)
 	existing = _existing(key)
 	# edits and deletes commute with the message they change: parallel drains may see them first
@@ -65,6 +67,7 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 	thread_key = resolve_thread(ctx, item)
 	inbound = item.direction == INBOUND
 	profile = ensure_profile(item.platform, item.author, ctx.settings) if inbound else None
+	whatsapp.remember_ids(profile, item, arrived_as)
 	posted_on = to_system_time(item.created_at)
 
 	msg = frappe.get_doc(

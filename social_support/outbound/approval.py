@@ -58,6 +58,9 @@ def approve(name: str, text: str | None = None) -> dict:
 		frappe.throw(_("A reply cannot be approved by its own author."), frappe.PermissionError)
 	_may_decide(reply, user)
 	before = holding_approvers(reply.approvals, reply.final_text)
+	if text is not None and reply.whatsapp_template and text.strip() != reply.text:
+		# the words of a WhatsApp template are WhatsApp's approved ones: reject it and write another
+		frappe.throw(_("A WhatsApp template is sent as approved by WhatsApp; its text cannot be edited."))
 	if text is not None and reply.mode not in GESTURES and text.strip() != reply.text:
 		handle = (
 			frappe.db.get_value("Social Message", reply.in_reply_to, "author_handle")

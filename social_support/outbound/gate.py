@@ -39,7 +39,7 @@ from frappe.utils import cint, get_datetime, now_datetime
 from social_support.analysis import detect_language
 from social_support.analysis.reply_checks import ERROR, check_reply, signature, with_signature
 from social_support.core.channels import unavailable_actions
-from social_support.platforms.base import FACEBOOK, INSTAGRAM, X
+from social_support.platforms.base import FACEBOOK, INSTAGRAM, WHATSAPP, X
 from social_support.platforms.limits import char_limit
 from social_support.platforms.meta import PRIVATE_REPLY_WINDOW_DAYS, messaging_window
 from social_support.platforms.x import rules as x_rules
@@ -89,6 +89,8 @@ class Route:
 	target: str | None = None
 	in_reply_to: str | None = None  # the Social Message answered or acted on
 	tag: str | None = None  # Meta messaging tag
+	window_open: bool | None = None  # WhatsApp: the 24-hour customer service window (None: not WhatsApp)
+	template: str | None = None  # WhatsApp: the approved template to send instead of free text
 	handle: str | None = None  # the customer's handle (X public replies address it)
 	profile: str | None = None  # the customer's Social Profile (policy: flagged, high reach)
 	ticket: frappe._dict | None = None
@@ -157,7 +159,7 @@ def plan(ticket: dict, private: bool, in_reply_to: str | None) -> dict:
 		answered = latest_inbound(ticket.name)
 	if not answered:
 		frappe.throw(_("The ticket has no customer message to answer yet."))
-	thread_private = ticket.conversation == "Private" or answered.kind == "DM"
+	thread_private = ticket.conversation == "Private" or answered.kind == "DM" or platform == WHATSAPP
 	customer = answered.author_id
 	if thread_private or (private and platform == X):
 		mode, target = DM, customer
@@ -267,7 +269,14 @@ def ticket_route(ticket_name: str, private: bool = False, in_reply_to: str | Non
 		handle=p["handle"],
 		profile=t.profile,
 		ticket=t,
+		window_open=_whatsapp_window_open(t) if t.platform == WHATSAPP else None,
 	)
+
+
+def _whatsapp_window_open(ticket) -> bool:
+	from . import whatsapp
+
+	return whatsapp.window(ticket.name, ticket.channel)["open"]
 
 
 def message_route(message: str, mode: str) -> Route:
@@ -481,6 +490,8 @@ def submit(
 	details: str | None = None,
 	confirmed: bool = False,
 	signer: str | None = None,
+	whatsapp_template: str | None = None,
+	template_values: dict | None = None,
 ) -> dict:
 	"""Create, check, hold or queue one outbound item. Returns {name, status, warnings,
 	approval_reasons, final_text, errors, existing}. ``signer``: the agent whose signature an
@@ -497,6 +508,16 @@ def submit(
 		)
 	if route.mode in GESTURES:
 		refuse_unavailable(route)
+	whatsapp_template = whatsapp_template or route.template
+	window_closed = None
+	if whatsapp_template:
+		text = _whatsapp_template_text(route, whatsapp_template, template_values)
+	elif route.window_open is False:
+		window_closed = _(
+			"WhatsApp's 24-hour customer service window is closed: the customer's last message is older than 24 hours. Choose an approved template instead (the composer lists them), or wait until the customer writes again."
+		)
+		if purpose not in TEMPLATED:
+			frappe.throw(window_closed, ReplyNotAllowed, title=_("Outside WhatsApp's 24-hour window"))
 	if once_key:
 		existing = _live(once_key)
 		if existing:
@@ -517,12 +538,15 @@ def submit(
 			handle=route.handle,
 			author=signer or user,
 			settings=settings,
-			signed=purpose in SIGNED or bool(signer),
+			# a template's words are WhatsApp-approved as they are: no signature added
+			signed=(purpose in SIGNED or bool(signer)) and not whatsapp_template,
 		)
 	errors = errors_of(checks)
 	warnings = [c.message for c in checks if c.message not in errors]
 	if automatic and moved_to_private(route):
 		errors.append(MOVED_TO_PRIVATE)
+	if window_closed:
+		errors.append(window_closed)  # an automatic message outside the window: recorded as Refused
 	if errors and purpose not in TEMPLATED:
 		frappe.throw("<br>".join(frappe.utils.escape_html(e) for e in errors), title=_("Reply not sent"))
 	reasons = [] if automatic or errors else approval_reasons(route, warnings, user, settings)
@@ -554,6 +578,8 @@ def submit(
 			"action_reason": (reason or "").strip() or None,
 			"community_rule": rule if route.mode == HIDE else None,
 			"once_key": once_key,
+			"whatsapp_template": whatsapp_template,
+			"template_values": frappe.as_json(template_values) if whatsapp_template else None,
 		}
 	)
 	if once_key:
@@ -578,6 +604,19 @@ def submit(
 	else:
 		enqueue_send(doc.name)
 	return _result(doc, warnings=warnings, reasons=reasons, errors=errors)
+
+
+def _whatsapp_template_text(route: Route, template: str, values) -> str:
+	"""The template's text with the agent's values; refused unless it is an approved template of the
+	route's WhatsApp channel with every variable filled."""
+	from . import whatsapp
+
+	if route.platform != WHATSAPP or route.mode != DM:
+		frappe.throw(_("Templates are sent on WhatsApp conversations only."))
+	preview = whatsapp.template_preview(route.channel, template, values or {})
+	if preview["problem"]:
+		frappe.throw(frappe.utils.escape_html(preview["problem"]), title=_("Template not sent"))
+	return preview["text"]
 
 
 def _live(once_key: str):

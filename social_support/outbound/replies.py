@@ -25,9 +25,19 @@ def create(
 	purpose: str = REPLY,
 	incident: str | None = None,
 	once_key: str | None = None,
+	whatsapp_template: str | None = None,
+	template_values: dict | None = None,
 ) -> dict:
-	"""A reply on a ticket (by the agent in session, or the app for automatic purposes)."""
+	"""A reply on a ticket (by the agent in session, or the app for automatic purposes); on WhatsApp
+	outside the 24-hour window, an approved template with its values instead of free text."""
 	route = gate.ticket_route(ticket_name, bool(private), in_reply_to)
 	return gate.submit(
-		purpose, text, route=route, incident=incident, communication=communication, once_key=once_key
+		purpose,
+		text,
+		route=route,
+		incident=incident,
+		communication=communication,
+		once_key=once_key,
+		whatsapp_template=whatsapp_template,
+		template_values=template_values,
 	)

@@ -26,6 +26,7 @@ from social_support.platforms import make_client
 from social_support.platforms.base import (
 	FACEBOOK,
 	INSTAGRAM,
+	WHATSAPP,
 	AuthError,
 	Duplicate,
 	OutsideWindow,
@@ -60,6 +61,10 @@ from .records import enqueue_send, note
 from .sendable import NotSendable, assert_sendable
 
 MAX_ATTEMPTS = 6
+WHATSAPP_LOST_ANSWER = (
+	"An earlier attempt may have reached WhatsApp but its answer was lost; it is not sent again, so the "
+	"customer never gets it twice. If WhatsApp reports it, the reply is marked Sent; otherwise write it again."
+)
 STALE_MINUTES = 5  # a claim older than this without an answer: its worker is gone
 FIND_MODE = {PUBLIC: "public", DM: "dm", PRIVATE: "private", POST: "post"}
 FIELDS = [
@@ -80,6 +85,8 @@ FIELDS = [
 	"purpose",
 	"incident",
 	"action_reason",
+	"whatsapp_template",
+	"template_values",
 ]
 
 
@@ -107,6 +114,10 @@ def send_reply(name: str, client=None) -> str:
 	try:
 		# a channel whose API host is no longer accepted fails the reply instead of leaving it Sending
 		client = client or make_client(ch.channel_config(channel))
+		if was_sending and reply.platform == WHATSAPP:
+			# WhatsApp keeps no history to look in: an attempt whose answer was lost may have reached the
+			# customer, and its status webhook names it (by the reply, as callback data). Never a second send.
+			return _fail(reply, _(WHATSAPP_LOST_ANSWER))
 		if was_sending and reply.mode in FIND_MODE:
 			# an earlier attempt may have reached the platform: look before sending again
 			found = _find(client, reply)
@@ -171,6 +182,10 @@ def _call(client, reply):
 
 def _dispatch(client, reply):
 	mode, target, text = reply.mode, reply.target_id, reply.final_text
+	if reply.platform == WHATSAPP and mode == DM:
+		from . import whatsapp
+
+		return whatsapp.dispatch(client, reply)
 	if mode == PUBLIC:
 		return client.reply_public(target, text)
 	if mode == PRIVATE:

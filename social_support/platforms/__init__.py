@@ -17,9 +17,9 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 
-from .base import FACEBOOK, INSTAGRAM, PLATFORMS, X
+from .base import FACEBOOK, INSTAGRAM, PLATFORMS, WHATSAPP, X
 
-_FAMILY = {X: "x", FACEBOOK: "meta", INSTAGRAM: "meta"}
+_FAMILY = {X: "x", FACEBOOK: "meta", INSTAGRAM: "meta", WHATSAPP: "whatsapp"}
 
 
 @dataclass
@@ -33,6 +33,7 @@ class ChannelConfig:
 	timeout: float = 20.0
 	graph_version: str | None = None  # Meta: the Graph API version to call (blank = the default)
 	login: str | None = None  # Instagram: "Facebook Login (Page)" (default) or "Instagram Login"
+	business_account_id: str | None = None  # WhatsApp: the WhatsApp Business Account (templates)
 
 	def secret(self, key: str) -> str | None:
 		return self.credentials.get(key) or None

@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 X = "X"
 FACEBOOK = "Facebook"
 INSTAGRAM = "Instagram"
-PLATFORMS = (X, FACEBOOK, INSTAGRAM)
+WHATSAPP = "WhatsApp"
+PLATFORMS = (X, FACEBOOK, INSTAGRAM, WHATSAPP)
 
 # InboundItem.kind
 KIND_POST = "post"  # a top-level public post (X mention, visitor post on a Page)
@@ -45,6 +46,7 @@ class Author:
 	name: str | None = None
 	avatar_url: str | None = None
 	follower_count: int | None = None
+	phone: str | None = None  # WhatsApp: the customer's number (wa_id), when the platform shares it
 
 
 # Media.kind
@@ -145,6 +147,54 @@ class SendResult:
 	external_id: str  # the platform's id for what was sent
 	raw: dict[str, Any] = field(default_factory=dict)
 	permalink: str | None = None
+
+
+# DeliveryStatus.status, in the order a message walks through them
+DELIVERY_SENT = "sent"
+DELIVERY_DELIVERED = "delivered"
+DELIVERY_READ = "read"
+DELIVERY_FAILED = "failed"
+DELIVERY_ORDER = (DELIVERY_SENT, DELIVERY_DELIVERED, DELIVERY_READ)
+
+
+@dataclass
+class DeliveryError:
+	code: int | None
+	title: str | None = None
+	message: str | None = None
+	details: str | None = None
+
+
+@dataclass
+class DeliveryStatus:
+	"""What the platform says became of a message the account sent (WhatsApp statuses)."""
+
+	platform: str
+	account_id: str
+	external_id: str  # the platform's id of the sent message
+	status: str  # sent, delivered, read, failed
+	at: datetime
+	recipient_id: str = ""  # the customer, in the id form the platform used
+	errors: list[DeliveryError] = field(default_factory=list)
+	callback_data: str | None = None  # what the sender attached to the message (our reply's name)
+
+	@property
+	def thread_key(self) -> str:
+		return dm_thread_key(self.recipient_id) if self.recipient_id else ""
+
+
+def later_status(current: str | None, new: str) -> str:
+	"""The status a message has after ``new`` arrives: statuses arrive out of order (a "delivered"
+	after its "read"), never move back, and a failure is kept once known."""
+	if not current or current == new:
+		return new
+	if current == DELIVERY_FAILED:
+		return current
+	if new == DELIVERY_FAILED:
+		return new
+	if current in DELIVERY_ORDER and new in DELIVERY_ORDER:
+		return max(current, new, key=DELIVERY_ORDER.index)
+	return new
 
 
 class PlatformError(Exception):
@@ -325,10 +375,18 @@ _NUMERIC_ID = re.compile(r"[0-9]{1,25}")
 _META_OBJECT_ID = re.compile(r"[0-9]{1,25}(?:_[0-9]{1,25}){0,3}")  # 123, PAGE_POST, POST_COMMENT
 # Messenger / Instagram message ids ("m_...", base64 "aWdf...", old "mid.$cAA..:..")
 _META_MESSAGE_ID = re.compile(r"[A-Za-z0-9._:$=+/-]{1,255}")
+# WhatsApp: a customer is a phone number (wa_id, digits with the country code, at most 15) or a
+# business-scoped user id (BSUID: two-letter country code, a dot, up to 128 letters and digits;
+# "US.ENT.<id>" for a parent BSUID shared across business portfolios)
+_WA_PHONE = re.compile(r"[0-9]{6,15}")
+_WA_BSUID = re.compile(r"[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}")
+# WhatsApp message ids: "wamid." and a base64 body
+_WA_MESSAGE_ID = re.compile(r"wamid\.[A-Za-z0-9+/=_-]{1,250}")
 HANDLE_PATTERNS = {
 	X: re.compile(r"[A-Za-z0-9_]{1,15}"),
 	INSTAGRAM: re.compile(r"[A-Za-z0-9._]{1,30}"),
 	FACEBOOK: re.compile(r"[A-Za-z0-9.]{1,50}"),
+	WHATSAPP: re.compile(r"[A-Za-z0-9._]{3,35}"),  # WhatsApp usernames
 }
 
 
@@ -339,18 +397,32 @@ def _str_id(value: Any) -> str:
 
 
 def valid_user_id(platform: str, value: Any) -> bool:
-	"""X user ids, Facebook PSIDs / user ids and Instagram user ids are numeric."""
+	"""X user ids, Facebook PSIDs / user ids and Instagram user ids are numeric; a WhatsApp customer
+	is a phone number (wa_id) or a business-scoped user id."""
+	if platform == WHATSAPP:
+		v = _str_id(value)
+		return bool(_WA_PHONE.fullmatch(v) or _WA_BSUID.fullmatch(v))
 	return bool(_NUMERIC_ID.fullmatch(_str_id(value)))
 
 
+def valid_phone(value: Any) -> bool:
+	"""A WhatsApp phone number as the platform writes it (digits with the country code, no "+")."""
+	return bool(_WA_PHONE.fullmatch(_str_id(value)))
+
+
 def valid_object_id(platform: str, value: Any) -> bool:
-	"""A post, comment or media id: numeric on X, numeric or underscore-joined numbers on Meta."""
+	"""A post, comment or media id: numeric on X, numeric or underscore-joined numbers on Meta; on
+	WhatsApp the messages a message answers or reacts to."""
+	if platform == WHATSAPP:
+		return bool(_WA_MESSAGE_ID.fullmatch(_str_id(value)))
 	pattern = _NUMERIC_ID if platform == X else _META_OBJECT_ID
 	return bool(pattern.fullmatch(_str_id(value)))
 
 
 def valid_message_id(platform: str, kind: str, value: Any) -> bool:
 	"""The id of the item itself: X ids are numeric; Meta DMs carry message ids, the rest object ids."""
+	if platform == WHATSAPP:
+		return bool(_WA_MESSAGE_ID.fullmatch(_str_id(value)))
 	if platform != X and kind == KIND_DM:
 		return bool(_META_MESSAGE_ID.fullmatch(_str_id(value)))
 	return valid_object_id(platform, value)
@@ -410,6 +482,8 @@ MEDIA_HOSTS = {
 	X: ("pbs.twimg.com", "video.twimg.com", "ton.twitter.com", "abs.twimg.com"),
 	FACEBOOK: ("lookaside.fbsbx.com", "cdn.fbsbx.com", ".fbcdn.net", ".cdninstagram.com"),
 	INSTAGRAM: ("lookaside.fbsbx.com", "cdn.fbsbx.com", ".fbcdn.net", ".cdninstagram.com"),
+	# WhatsApp media are fetched by id (GET /{media-id}), which answers with a lookaside URL
+	WHATSAPP: ("lookaside.fbsbx.com",),
 }
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]{1,2000}")
 
@@ -434,6 +508,8 @@ def clean_media_url(platform: str, value: Any) -> str | None:
 
 
 _THREAD_KEY = re.compile(r"public:([0-9_]{1,130}):([0-9]{1,25})|dm:([0-9]{1,25})")
+# WhatsApp is private only: dm:<wa_id or business-scoped user id>
+_WA_THREAD_KEY = re.compile(r"dm:([A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}|[0-9]{6,15})")
 
 
 def clean_item(item: InboundItem) -> InboundItem:
@@ -468,8 +544,11 @@ def clean_item(item: InboundItem) -> InboundItem:
 			f"({clean_text(author.user_id, single_line=True, limit=60)!r}); a message is never filed "
 			"under an unknown customer"
 		)
-	match = _THREAD_KEY.fullmatch(item.thread_key or "")
-	if writes and (not match or (match.group(1) and not valid_object_id(platform, match.group(1)))):
+	match = (_WA_THREAD_KEY if platform == WHATSAPP else _THREAD_KEY).fullmatch(item.thread_key or "")
+	if writes and (
+		not match
+		or (platform != WHATSAPP and match.group(1) and not valid_object_id(platform, match.group(1)))
+	):
 		raise InvalidItem(
 			f"{where}: refused, its conversation "
 			f"{clean_text(item.thread_key, single_line=True, limit=80)!r} is not built from valid ids"
@@ -501,6 +580,7 @@ def clean_author(platform: str, author: Author) -> Author:
 		name=clean_text(author.name, single_line=True) or None,
 		avatar_url=clean_media_url(platform, author.avatar_url),
 		follower_count=followers if followers is None or followers >= 0 else None,
+		phone=_str_id(author.phone) if platform == WHATSAPP and valid_phone(author.phone) else None,
 	)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from .base import FACEBOOK, INSTAGRAM, X
+from .base import FACEBOOK, INSTAGRAM, WHATSAPP, X
 
 OFFICIAL_API_HOSTS: dict[str, tuple[str, ...]] = {
 	X: ("api.x.com", "api.twitter.com", "upload.twitter.com"),
 	FACEBOOK: ("graph.facebook.com", "b-graph.facebook.com", "rupload.facebook.com"),
 	INSTAGRAM: ("graph.instagram.com", "graph.facebook.com", "rupload.facebook.com"),
+	WHATSAPP: ("graph.facebook.com",),
 }
 LOOPBACK_NAMES = ("localhost",)
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -1,4 +1,5 @@
-"""The sandbox HTTP server: one loopback server that answers both the X API v2 and the Graph API.
+"""The sandbox HTTP server: one loopback server that answers the X API v2, the Graph API and the
+WhatsApp Cloud API (on the Graph host, for its own phone numbers, business accounts and media).
 
 Requests under ``/2/`` (and ``/oauth2/``) go to :class:`~.x_api.XApi`; requests under
 ``/vNN.0/`` go to :class:`~.graph_api.GraphApi`; ``/_sandbox/...`` is the control API
@@ -18,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from .graph_api import GraphApi
+from .whatsapp_api import WhatsAppApi
 from .wire import FAULT_KINDS, Fault, Request, Response
 from .x_api import XApi
 
@@ -29,6 +31,7 @@ class Sandbox:
 		self.lock = threading.RLock()
 		self.x = XApi(self)
 		self.graph = GraphApi(self)
+		self.whatsapp = WhatsAppApi(self)
 		self.faults: list[Fault] = []
 		self.requests: list[Request] = []  # every request seen, for tests to inspect
 		self._httpd = ThreadingHTTPServer((host, port), _make_handler(self))
@@ -97,6 +100,11 @@ class Sandbox:
 	def api_for(self, path: str):
 		if path.startswith("/2/") or path.startswith("/oauth2/"):
 			return self.x
+		if path.startswith("/whatsapp_business/"):
+			return self.whatsapp
+		wa = re.match(r"^/v\d+\.\d+/([0-9]+)(?:/|$)", path)
+		if wa and self.whatsapp.owns(wa.group(1)):
+			return self.whatsapp  # the Cloud API shares the Graph host: its own numbers, accounts, media
 		if (
 			re.match(r"^/v\d+\.\d+/", path)
 			or path.startswith("/oauth/")
@@ -146,7 +154,7 @@ class Sandbox:
 		if action == "clear_faults":
 			self.clear_faults()
 			return Response(200, {"ok": True})
-		api = {"x": self.x, "graph": self.graph}.get(action.split("/")[0])
+		api = {"x": self.x, "graph": self.graph, "whatsapp": self.whatsapp}.get(action.split("/")[0])
 		if api is not None and "/" in action:
 			return api.control(action.split("/", 1)[1], data)
 		return Response(404, {"error": f"unknown control action {action}"})

@@ -31,7 +31,7 @@ from social_support.outbound.gate import (
 	ticket_route,
 )
 from social_support.outbound.send import send_reply
-from social_support.platforms.base import FACEBOOK, INSTAGRAM
+from social_support.platforms.base import FACEBOOK, INSTAGRAM, WHATSAPP
 from social_support.platforms.meta import messaging_window
 from social_support.tickets import get_adapter
 
@@ -208,7 +208,24 @@ def _next_way(survey, ticket, text: str, after: str | None, tried: list) -> str:
 
 
 def _invite(survey, ticket, text: str, route, tried: list) -> str:
-	r = gate.submit(out.SURVEY, text, route=route, once_key=gate.once("survey", survey.name, route.mode))
+	values = None
+	if route.template:
+		# the survey template's one variable is the link
+		from social_support.outbound import whatsapp as wa
+
+		(key,) = [
+			wa.rules.variable_key(kind, n)
+			for kind, names in wa.rules.variables(wa.template_of(route.template).components).items()
+			for n in names
+		]
+		values = {key: LINK.search(text).group(0)}
+	r = gate.submit(
+		out.SURVEY,
+		text,
+		route=route,
+		once_key=gate.once("survey", survey.name, route.mode),
+		template_values=values,
+	)
 	survey.db_set({"reply": r["name"], "skip_reason": "; ".join(tried) or None})
 	if r["status"] == out.REFUSED:
 		return send(survey.name)  # the checks refused it here: the next way
@@ -309,6 +326,11 @@ def _dm_route(ticket, tried: list):
 			# HUMAN_AGENT is for people answering, not for automated surveys
 			tried.append(_("Meta's 24-hour messaging window has closed"))
 			return None
+	window_open = template = None
+	if ticket.platform == WHATSAPP:
+		window_open, template = _whatsapp_way(ticket, tried)
+		if window_open is None:
+			return None
 	return Route(
 		channel=ticket.channel,
 		platform=ticket.platform,
@@ -318,7 +340,30 @@ def _dm_route(ticket, tried: list):
 		target=target,
 		profile=ticket.profile,
 		ticket=ticket,
+		window_open=window_open,
+		template=template,
 	)
+
+
+def _whatsapp_way(ticket, tried: list) -> tuple[bool | None, str | None]:
+	"""WhatsApp: a message inside the 24-hour window; outside it only the channel's survey template
+	(an approved UTILITY template with one variable, the link). (None, None): no WhatsApp way."""
+	from social_support.outbound import whatsapp as wa
+
+	if wa.window(ticket.name, ticket.channel)["open"]:
+		return True, None
+	name = frappe.db.get_value("Social Channel", ticket.channel, "survey_template")
+	if not name:
+		tried.append(_("WhatsApp's 24-hour window has closed and the channel has no survey template"))
+		return None, None
+	template = wa.template_of(name)
+	names = [n for names in wa.rules.variables(template.components).values() for n in names]
+	if not template.approved or template.category != "UTILITY" or len(names) != 1:
+		tried.append(
+			_("the channel's WhatsApp survey template is not an approved UTILITY template with one variable")
+		)
+		return None, None
+	return False, name
 
 
 def _public_route(ticket, tried: list):

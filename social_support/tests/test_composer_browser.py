@@ -19,6 +19,7 @@ from social_support.sandbox.server import Sandbox
 from .utils import (
 	CHROMIUM,
 	SocialTestCase,
+	deliver_meta,
 	make_channel,
 	make_customer_with_history,
 	open_desk,
@@ -26,8 +27,10 @@ from .utils import (
 	set_policy,
 	sync_playwright,
 	uid,
+	work,
 )
 
+WHATSAPP_SCREENSHOT = os.environ.get("SOCIAL_SUPPORT_WHATSAPP_SCREENSHOT", "/tmp/social_support_whatsapp.png")
 SCREENSHOT = os.environ.get("SOCIAL_SUPPORT_SCREENSHOT", "/tmp/social_support_composer.png")
 PANEL_SCREENSHOT = os.environ.get("SOCIAL_SUPPORT_PANEL_SCREENSHOT", "/tmp/social_support_customer_panel.png")
 
@@ -131,3 +134,74 @@ class TestComposerInBrowser(SocialTestCase):
 			)
 			self.assertIn(f"{history.claim}, Open", box.input_value())
 			browser.close()
+
+	def test_whatsapp_outside_the_window_offers_templates_with_a_preview(self):
+		import time
+
+		from social_support.api.channel import sync_whatsapp_templates
+		from social_support.sandbox import whatsapp_api as wa
+
+		set_policy()
+		sandbox = Sandbox().start()
+		self.addCleanup(sandbox.stop)
+		channel = make_channel(
+			"WhatsApp",
+			wa.PHONE_NUMBER_ID,
+			base_url=sandbox.url,
+			name="Browser WhatsApp " + uid(),
+			business_account_id=wa.WABA_ID,
+		)
+		sandbox.whatsapp.add_customer("46705550123", "Anna Berg")
+		msg = sandbox.whatsapp.customer_message("46705550123", text="my parcel?", at=time.time() - 2 * wa.DAY)
+		deliver_meta(sandbox.whatsapp.message_payload(msg["id"]))
+		work(channel.name)
+		ticket = frappe.db.get_value(
+			"Social Message", {"message_key": f"{channel.name}:{msg['id']}"}, "reference_name"
+		)
+		sync_whatsapp_templates(channel.name)
+		template = frappe.db.get_value(
+			"Social WhatsApp Template", {"channel": channel.name, "template_name": "order_update"}
+		)
+		frappe.db.commit()
+
+		server = serve_site()
+		self.addCleanup(server.shutdown)
+		base = f"http://127.0.0.1:{server.server_port}"
+		with sync_playwright() as p:
+			browser, page = open_desk(p, base, {"width": 1400, "height": 1000})
+			errors = []
+			page.on("pageerror", lambda e: errors.append(str(e)))
+			page.goto(f"{base}/app/issue/{ticket}")
+			try:
+				page.get_by_role("button", name="Social").click(timeout=60_000)
+				page.get_by_role("link", name="Reply on WhatsApp").click()
+				page.wait_for_selector(".modal.show .social-wa-window.text-danger", timeout=30_000)
+			except Exception:
+				page.screenshot(path=WHATSAPP_SCREENSHOT.replace(".png", "-failed.png"))
+				raise AssertionError(f"the composer did not show the window: {errors}") from None
+			self.assertIn("closed", page.locator(".modal.show .social-wa-window").inner_text())
+			options = page.locator(
+				".modal.show select[data-fieldname='wa_template'] option"
+			).all_inner_texts()
+			self.assertTrue(any("order_update" in o for o in options), options)
+			self.assertFalse(any("spring_sale" in o for o in options), options)  # paused: not offered
+			page.select_option(".modal.show select[data-fieldname='wa_template']", value=template)
+			page.wait_for_selector(".modal.show input[data-var='body.2']", timeout=20_000)
+			page.fill(".modal.show input[data-var='header.1']", "5512")
+			page.fill(".modal.show input[data-var='body.1']", "Anna")
+			page.fill(".modal.show input[data-var='body.2']", "5512")
+			page.wait_for_function(
+				"() => (document.querySelector('.modal.show .social-wa-preview pre') || {}).innerText?.includes('Hello Anna, about your order 5512')",
+				timeout=20_000,
+			)
+			self.assertFalse(page.locator(".modal.show .social-count").is_visible())  # no free-text count
+			page.screenshot(path=WHATSAPP_SCREENSHOT)
+			page.locator(".modal.show .btn-primary").click()
+			page.wait_for_selector(".modal.show", state="detached", timeout=20_000)
+			browser.close()
+		frappe.db.commit()
+		reply = frappe.get_last_doc("Social Reply", filters={"reference_name": ticket})
+		self.assertEqual((reply.whatsapp_template, reply.status), (template, "Approved"))
+		self.assertEqual(send_reply(reply.name), "Sent")
+		self.assertEqual(sandbox.whatsapp.sent[-1]["body"]["template"]["name"], "order_update")
+		self.assertEqual(errors, [])

@@ -17,6 +17,7 @@ from ..base import (
 	KIND_DM,
 	KIND_POST,
 	OUTBOUND,
+	WHATSAPP,
 	Author,
 	InboundItem,
 	clean_handle,
@@ -26,6 +27,8 @@ from ..base import (
 	public_thread_key,
 	utc,
 )
+from ..whatsapp.constants import WEBHOOK_OBJECT as WA_OBJECT
+from ..whatsapp.parse import webhook_account_ids as wa_account_ids
 from . import constants as c
 
 VERBS = {
@@ -58,10 +61,18 @@ def _millis(value) -> datetime:
 
 
 def webhook_platform(payload: dict) -> str:
-	return INSTAGRAM if payload.get("object") == "instagram" else FACEBOOK
+	"""Which platform a delivery on the Meta endpoint is for (WhatsApp arrives there too)."""
+	obj = payload.get("object")
+	if obj == WA_OBJECT:
+		return WHATSAPP
+	return INSTAGRAM if obj == "instagram" else FACEBOOK
 
 
 def webhook_account_ids(payload: dict) -> list[str]:
+	"""The connected accounts a delivery is for: Page / Instagram ids, or for WhatsApp the phone
+	number ids of every change (one WhatsApp Business Account holds several numbers)."""
+	if payload.get("object") == WA_OBJECT:
+		return wa_account_ids(payload)
 	seen = []
 	for entry in payload.get("entry") or []:
 		account = str(entry.get("id") or "")

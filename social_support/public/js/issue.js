@@ -182,14 +182,34 @@ social_support.open_composer = function (frm) {
 						filters: { platform: ["in", ["", ctx.platform]], language: ["in", ["", frm.doc.social_language || ""]] },
 					}),
 				},
-				{ fieldtype: "Small Text", fieldname: "text", label: __("Reply"), reqd: 1 },
+				// WhatsApp: free text inside the 24-hour window, an approved template outside it
+				{ fieldtype: "HTML", fieldname: "wa_window", hidden: ctx.whatsapp ? 0 : 1 },
+				{
+					fieldtype: "Select",
+					fieldname: "wa_template",
+					label: __("WhatsApp Template"),
+					hidden: ctx.whatsapp ? 0 : 1,
+					options: [""].concat(
+						((ctx.whatsapp && ctx.whatsapp.templates) || [])
+							.filter((t) => t.status === "APPROVED")
+							.map((t) => ({ value: t.name, label: `${t.template_name} (${t.language}, ${t.category})` }))
+					),
+				},
+				{ fieldtype: "HTML", fieldname: "wa_values", hidden: ctx.whatsapp ? 0 : 1 },
+				{ fieldtype: "Small Text", fieldname: "text", label: __("Reply"), reqd: ctx.whatsapp ? 0 : 1 },
 				{ fieldtype: "HTML", fieldname: "feedback" },
 			],
 			primary_action_label: __("Send"),
 			primary_action(values) {
 				d.get_primary_btn().prop("disabled", true);
-				frappe
-					.xcall("social_support.api.agent.reply", { ticket: frm.doc.name, text: values.text, private: values.private ? 1 : 0 })
+				const call = values.wa_template
+					? frappe.xcall("social_support.api.agent.reply_with_template", {
+							ticket: frm.doc.name,
+							template: values.wa_template,
+							values: JSON.stringify(social_support.wa_values(d)),
+					  })
+					: frappe.xcall("social_support.api.agent.reply", { ticket: frm.doc.name, text: values.text, private: values.private ? 1 : 0 });
+				call
 					.then((r) => {
 						d.hide();
 						const pending = r.status === ctx.statuses.pending;
@@ -256,6 +276,7 @@ social_support.open_composer = function (frm) {
 				d.set_value("text", text).then(check);
 			});
 		});
+		if (ctx.whatsapp) social_support.setup_whatsapp(frm, d, ctx.whatsapp);
 		d.show();
 		check();
 	});
@@ -320,4 +341,52 @@ social_support.moderation_actions = function (frm) {
 			__("Which comment breaks the rules?")
 		);
 	}, __("Social"));
+};
+
+social_support.wa_values = function (d) {
+	const values = {};
+	d.fields_dict.wa_values.$wrapper.find("input[data-var]").each(function () {
+		values[$(this).attr("data-var")] = $(this).val();
+	});
+	return values;
+};
+
+social_support.setup_whatsapp = function (frm, d, wa) {
+	const w = wa.window || {};
+	const label = w.open
+		? __("WhatsApp's 24-hour window: {0}", [w.label])
+		: __("WhatsApp's 24-hour window is closed: only an approved template can be sent until the customer writes again.");
+	d.fields_dict.wa_window.$wrapper.html(`<div class="social-wa-window ${w.open ? "text-muted" : "text-danger"}">${frappe.utils.escape_html(label)}</div>`);
+	const $values = d.fields_dict.wa_values.$wrapper;
+	const preview = () => {
+		const template = d.get_value("wa_template");
+		if (!template) return;
+		frappe
+			.xcall("social_support.api.agent.preview_template", { ticket: frm.doc.name, template, values: JSON.stringify(social_support.wa_values(d)) })
+			.then((r) => {
+				$values.find(".social-wa-preview").html(
+					`<div class="text-muted small">${__("As the customer will read it")}:</div><pre class="small">${frappe.utils.escape_html(r.text || "")}</pre>` +
+						(r.problem ? `<div class="text-warning small">${frappe.utils.escape_html(r.problem)}</div>` : "")
+				);
+			});
+	};
+	d.fields_dict.wa_template.$input.on("change", () => {
+		const template = d.get_value("wa_template");
+		d.set_df_property("text", "hidden", template ? 1 : 0);
+		// the live count and signature are for free text: a template is sent as WhatsApp approved it
+		d.fields_dict.feedback.$wrapper.toggle(!template);
+		if (!template) return $values.html("");
+		frappe.xcall("social_support.api.agent.preview_template", { ticket: frm.doc.name, template, values: "{}" }).then((r) => {
+			const inputs = (r.variables || [])
+				.map(
+					(v) =>
+						`<div class="form-group"><label class="control-label small">${frappe.utils.escape_html(v)}</label><input class="form-control input-sm" data-var="${frappe.utils.escape_html(v)}"></div>`
+				)
+				.join("");
+			$values.html(inputs + '<div class="social-wa-preview"></div>');
+			$values.find("input[data-var]").on("input", frappe.utils.debounce(preview, 250));
+			preview();
+		});
+	});
+	if (!w.open) d.set_df_property("text", "hidden", 1);
 };

@@ -7,7 +7,7 @@ social_support.reports.filters = function (extra) {
 		{ fieldname: "from_date", label: __("From"), fieldtype: "Date", default: frappe.datetime.add_days(today, -29) },
 		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: today },
 		{ fieldname: "channel", label: __("Channel"), fieldtype: "Link", options: "Social Channel" },
-		{ fieldname: "platform", label: __("Platform"), fieldtype: "Select", options: ["", "X", "Facebook", "Instagram"] },
+		{ fieldname: "platform", label: __("Platform"), fieldtype: "Select", options: ["", "X", "Facebook", "Instagram", "WhatsApp"] },
 	];
 	return base.concat(extra || []);
 };

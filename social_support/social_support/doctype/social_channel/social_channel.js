@@ -51,6 +51,7 @@ frappe.ui.form.on("Social Channel", {
 						indicator: res.ok ? "green" : "red",
 						message: res.ok ? __("The platform accepted the credentials.") : frappe.utils.escape_html(res.error),
 					});
+					if (res.ok && frm.doc.platform === "WhatsApp") frm.reload_doc(); // display number, quality rating
 				},
 			});
 		});
@@ -73,6 +74,27 @@ frappe.ui.form.on("Social Channel", {
 					},
 				});
 			});
+		}
+		if (frm.doc.platform === "WhatsApp") {
+			frm.add_custom_button(__("Sync WhatsApp Templates"), () => {
+				frappe.call({
+					method: "social_support.api.channel.sync_whatsapp_templates",
+					args: { channel: frm.doc.name },
+					freeze: true,
+					callback(r) {
+						const res = r.message || {};
+						frappe.msgprint({
+							title: res.ok ? __("Templates synced") : __("Sync failed"),
+							indicator: res.ok ? "green" : "red",
+							message: res.ok
+								? __("{0} added, {1} updated, {2} removed.", [res.added, res.updated, res.removed])
+								: frappe.utils.escape_html(res.error || ""),
+						});
+						frm.reload_doc();
+					},
+				});
+			});
+			frm.add_custom_button(__("WhatsApp Templates"), () => frappe.set_route("List", "Social WhatsApp Template", { channel: frm.doc.name }));
 		}
 		frm.add_custom_button(__("Inbound Events"), () => frappe.set_route("List", "Social Inbound Event", { channel: frm.doc.name }));
 		frm.add_custom_button(__("Messages"), () => frappe.set_route("List", "Social Message", { channel: frm.doc.name }));

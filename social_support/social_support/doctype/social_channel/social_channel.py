@@ -19,6 +19,7 @@ WEBHOOK_METHOD = {
 	"X": "social_support.api.webhooks.x",
 	"Facebook": "social_support.api.webhooks.meta",
 	"Instagram": "social_support.api.webhooks.meta",
+	"WhatsApp": "social_support.api.webhooks.meta",
 }
 
 
@@ -45,6 +46,8 @@ class SocialChannel(Document):
 			frappe.throw(_("Poll interval cannot be negative."))
 		if self.platform == "X" and not self.account_id.isdigit():
 			frappe.throw(_("The X account id is the numeric user id (not the @username)."))
+		if self.platform == "WhatsApp":
+			self._check_whatsapp_ids()
 		if self._secrets_changed():
 			# new credentials: give the channel another chance and notify again if they fail too
 			self.needs_reauthorization = 0
@@ -59,6 +62,29 @@ class SocialChannel(Document):
 
 	def on_update(self):
 		bump_channel_version()
+
+	def _check_whatsapp_ids(self):
+		"""The phone number id and the business account id are numeric ids from WhatsApp Manager (a phone
+		number typed in by mistake would never receive a webhook)."""
+		self.business_account_id = (self.business_account_id or "").strip() or None
+		if not self.account_id.isdigit() or len(self.account_id) > 25:
+			frappe.throw(
+				_(
+					"The WhatsApp account id is the phone number id (a number shown under the phone number in WhatsApp Manager or on the app's API Setup page), not the phone number."
+				)
+			)
+		if self.business_account_id and (
+			not self.business_account_id.isdigit() or len(self.business_account_id) > 25
+		):
+			frappe.throw(
+				_("The WhatsApp Business Account ID is a number (WhatsApp Manager > Account tools).")
+			)
+		if self.survey_template:
+			tpl = frappe.db.get_value(
+				"Social WhatsApp Template", self.survey_template, ["channel", "category"], as_dict=True
+			)
+			if not tpl or tpl.channel != self.name or tpl.category != "UTILITY":
+				frappe.throw(_("The survey template must be a UTILITY template of this channel."))
 
 	# --- what the platform allows -------------------------------------------------------------
 	def _check_graph_api_version(self):
@@ -102,8 +128,10 @@ class SocialChannel(Document):
 
 	def on_trash(self):
 		bump_channel_version()
-		# its history stays (messages, tickets); only the poll cursors go with it
+		# its history stays (messages, tickets); only the poll cursors and synced templates go with it
 		frappe.db.delete("Social Poll Cursor", {"channel": self.name})
+		# a WhatsApp channel's synced templates are a copy of its business account's: they go too
+		frappe.db.delete("Social WhatsApp Template", {"channel": self.name})
 
 	def _secrets_changed(self) -> bool:
 		return any(self._entered(field) for field in SECRET_FIELDS.get(self.platform, ()))

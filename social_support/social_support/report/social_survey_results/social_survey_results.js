@@ -4,7 +4,7 @@ frappe.query_reports["Social Survey Results"] = {
 		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: frappe.datetime.get_today(), reqd: 1 },
 		{ fieldname: "group_by", label: __("Group By"), fieldtype: "Select", options: ["Channel", "Platform", "Agent", "Week"], default: "Channel", reqd: 1 },
 		{ fieldname: "channel", label: __("Channel"), fieldtype: "Link", options: "Social Channel" },
-		{ fieldname: "platform", label: __("Platform"), fieldtype: "Select", options: ["", "X", "Facebook", "Instagram"] },
+		{ fieldname: "platform", label: __("Platform"), fieldtype: "Select", options: ["", "X", "Facebook", "Instagram", "WhatsApp"] },
 		{ fieldname: "agent", label: __("Agent"), fieldtype: "Link", options: "User" },
 	],
 };
