@@ -209,6 +209,7 @@ class XClient:
 				"expansions": c.TWEET_EXPANSIONS,
 				"tweet_fields": c.TWEET_FIELDS,
 				"user_fields": c.USER_FIELDS,
+				"media_fields": c.MEDIA_FIELDS,
 				"user_auth": self._read_user_auth,
 			}
 			try:
@@ -255,6 +256,7 @@ class XClient:
 					dm_event_fields=c.DM_EVENT_FIELDS,
 					expansions=c.DM_EXPANSIONS,
 					user_fields=c.USER_FIELDS,
+					media_fields=c.MEDIA_FIELDS,
 					user_auth=True,
 				)
 			except Exception as e:
