@@ -206,7 +206,7 @@ def test_dm_stream_cursor_is_the_highest_id_seen(sandbox, client):
 		req.query["dm_event.fields"]
 		== "id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids,attachments"
 	)
-	assert req.query["expansions"] == "sender_id" and "since_id" not in req.query
+	assert req.query["expansions"] == "sender_id,attachments.media_keys" and "since_id" not in req.query
 	second = sandbox.x.send_dm_to("99", "8", "hello")
 	pages = list(client.poll("dms", first["id"]))
 	(item,) = items(pages, "dms")
