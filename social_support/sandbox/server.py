@@ -31,6 +31,9 @@ class Sandbox:
 		self.graph = GraphApi(self)
 		self.faults: list[Fault] = []
 		self.requests: list[Request] = []  # every request seen, for tests to inspect
+		# the media host: name -> (bytes, content type, required Authorization or None, redirect or None)
+		self.media_files: dict[str, tuple[bytes, str, str | None, str | None]] = {}
+		self._media_ids = 0
 		self._httpd = ThreadingHTTPServer((host, port), _make_handler(self))
 		self._httpd.daemon_threads = True
 		self._thread: threading.Thread | None = None
@@ -58,6 +61,45 @@ class Sandbox:
 
 	def __exit__(self, *exc) -> None:
 		self.stop()
+
+	# --- media host ------------------------------------------------------------------------
+	def host_media(
+		self,
+		data: bytes,
+		content_type: str,
+		name: str | None = None,
+		*,
+		auth: str | None = None,
+		redirect_to: str | None = None,
+	) -> str:
+		"""Serve ``data`` on the media host (``/_media/<name>`` on this server) and return its URL.
+
+		``auth``: the Authorization header a download must carry (``Bearer <token>``, or ``OAuth``
+		for an OAuth 1 signed request, as X's DM media on ton.twitter.com), else 401.
+		``redirect_to``: answer with a 302 to that URL instead of the bytes.
+		"""
+		with self.lock:
+			if name is None:
+				self._media_ids += 1
+				name = f"m{self._media_ids}"
+			self.media_files[name] = (data, content_type, auth, redirect_to)
+			return f"{self.url}/_media/{name}"
+
+	def _serve_media(self, req: Request) -> Response:
+		name = req.path[len("/_media/") :]
+		with self.lock:
+			found = self.media_files.get(name)
+		if found is None:
+			return Response(404, b"not found", {"Content-Type": "text/plain"})
+		data, ctype, auth, redirect_to = found
+		if auth is not None:
+			given = req.headers.get("authorization", "")
+			ok = given.startswith("OAuth ") if auth == "OAuth" else given == auth
+			if not ok:
+				return Response(401, b"unauthorized", {"Content-Type": "text/plain"})
+		if redirect_to:
+			return Response(302, b"", {"Location": redirect_to, "Content-Type": "text/plain"})
+		return Response(200, data, {"Content-Type": ctype})
 
 	# --- faults ----------------------------------------------------------------------------
 	def inject(
@@ -111,6 +153,8 @@ class Sandbox:
 			return self._control(req)
 		with self.lock:
 			self.requests.append(req)
+		if req.path.startswith("/_media/") and req.method == "GET":
+			return self._serve_media(req)
 		api = self.api_for(req.path)
 		if api is None:
 			return Response(404, {"error": f"no emulated API at {req.path}"})
