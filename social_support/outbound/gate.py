@@ -44,6 +44,7 @@ from social_support.platforms.meta import PRIVATE_REPLY_WINDOW_DAYS, messaging_w
 from social_support.platforms.x import rules as x_rules
 from social_support.tickets import get_adapter
 
+from . import images
 from .compose import compose, errors_of, final_checks
 from .constants import (
 	APPROVED,
@@ -456,10 +457,12 @@ def submit(
 	reason: str | None = None,
 	confirmed: bool = False,
 	signer: str | None = None,
+	image: str | None = None,
 ) -> dict:
 	"""Create, check, hold or queue one outbound item. Returns {name, status, warnings,
 	approval_reasons, final_text, errors, existing}. ``signer``: the agent whose signature an
-	automatic message carries (a follow-up is signed by the agent the customer talked to)."""
+	automatic message carries (a follow-up is signed by the agent the customer talked to). ``image``:
+	the URL of one of the ticket's image files to send with the words (``images.for_reply``)."""
 	automatic = purpose in AUTOMATIC
 	user = APP_AUTHOR if automatic else frappe.session.user
 	if not automatic:
@@ -478,6 +481,7 @@ def submit(
 			return _result(existing, existing=True)
 	settings = frappe.get_cached_doc("Social Support Settings")
 	gesture = route.mode in GESTURES
+	attached = None if gesture else images.for_reply(route, image, user)  # refused before anything is stored
 	if route.mode == HIDE:
 		check_hide(route.in_reply_to, reason, confirmed)
 	if gesture:
@@ -515,6 +519,8 @@ def submit(
 			"messaging_tag": route.tag,
 			"text": body,
 			"final_text": final,
+			"image": attached[0] if attached else None,
+			"image_hash": attached[1] if attached else None,
 			"warnings": "\n".join(warnings) or None,
 			"error": "\n".join(errors)[:1000] or None,
 			"approvals_needed": tiers,

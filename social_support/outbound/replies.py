@@ -25,9 +25,17 @@ def create(
 	purpose: str = REPLY,
 	incident: str | None = None,
 	once_key: str | None = None,
+	image: str | None = None,
 ) -> dict:
-	"""A reply on a ticket (by the agent in session, or the app for automatic purposes)."""
+	"""A reply on a ticket (by the agent in session, or the app for automatic purposes); ``image``:
+	the URL of one of the ticket's image files, where the platform allows one."""
 	route = gate.ticket_route(ticket_name, bool(private), in_reply_to)
 	return gate.submit(
-		purpose, text, route=route, incident=incident, communication=communication, once_key=once_key
+		purpose,
+		text,
+		route=route,
+		incident=incident,
+		communication=communication,
+		once_key=once_key,
+		image=image,
 	)

@@ -36,6 +36,7 @@ from social_support.platforms.base import (
 from social_support.platforms.meta import messaging_window
 from social_support.tickets import get_adapter
 
+from . import images
 from .constants import (
 	ACKNOWLEDGEMENT,
 	ANSWERS,
@@ -80,6 +81,8 @@ FIELDS = [
 	"purpose",
 	"incident",
 	"action_reason",
+	"image",
+	"image_hash",
 ]
 
 
@@ -102,6 +105,12 @@ def send_reply(name: str, client=None) -> str:
 	try:
 		assert_sendable(name)  # the approval record, again, right before any platform call
 	except NotSendable as e:
+		frappe.clear_messages()
+		return _fail(reply, str(e))
+	try:
+		# the approved bytes, read again (assert_sendable checked the approvals hold for their hash)
+		reply.outbound_image = images.for_send(reply)
+	except frappe.ValidationError as e:
 		frappe.clear_messages()
 		return _fail(reply, str(e))
 	try:
@@ -171,6 +180,15 @@ def _call(client, reply):
 
 def _dispatch(client, reply):
 	mode, target, text = reply.mode, reply.target_id, reply.final_text
+	image = reply.get("outbound_image")
+	if image is not None:
+		if mode == PUBLIC:
+			return client.reply_public(target, text, image=image)
+		if mode == DM:
+			return client.send_dm(target, text, tag=_messaging_tag_now(reply), image=image)
+		if mode == POST:
+			return client.post(text, image=image)
+		raise PlatformError(f"an image cannot go with a {mode}")
 	if mode == PUBLIC:
 		return client.reply_public(target, text)
 	if mode == PRIVATE:

@@ -140,6 +140,15 @@ class RateLimit:
 
 
 @dataclass
+class OutboundImage:
+	"""An image an agent attaches to a reply: its bytes, its type (read from the bytes) and a name."""
+
+	data: bytes
+	mime_type: str
+	file_name: str = "image"
+
+
+@dataclass
 class SendResult:
 	external_id: str  # the platform's id for what was sent
 	raw: dict[str, Any] = field(default_factory=dict)

@@ -24,6 +24,7 @@ from ..base import (
 	Author,
 	BadRequest,
 	Duplicate,
+	OutboundImage,
 	OutsideWindow,
 	PermissionDenied,
 	PlatformError,
@@ -184,6 +185,33 @@ def _epoch(value: str | None) -> int | None:
 		return None
 
 
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif")
+IMAGE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def image_problem(platform: str, mode: str, image: OutboundImage | None = None) -> str | None:
+	"""Why this platform cannot carry an image in this kind of reply (a sentence), or None.
+
+	Facebook comments take a photo with the words (``source``). Messenger and Instagram messages carry
+	an attachment only as a message without text, so a reply with words and an image would be two
+	sends, and an Instagram attachment must be at a public URL this app does not publish; Instagram
+	comments and private replies carry text only (docs/platforms.md, Media)."""
+	if platform == FACEBOOK and mode == "public":
+		if image is not None and image.mime_type not in IMAGE_TYPES:
+			return f"Facebook comments take {', '.join(IMAGE_TYPES)} photos, not {image.mime_type}"
+		if image is not None and len(image.data) > IMAGE_MAX_BYTES:
+			return f"Facebook comment photos are limited to {IMAGE_MAX_BYTES // (1024 * 1024)} MB here"
+		return None
+	if mode == "dm":
+		return (
+			"Messenger and Instagram send an image only as a message of its own, without words; "
+			"this app sends each reply as one message, so an image cannot go with this reply"
+		)
+	if platform != FACEBOOK and mode == "public":
+		return "Instagram comments carry text only; an image cannot go with this reply"
+	return "an image cannot go with this kind of reply"
+
+
 class MetaClient:
 	def __init__(self, config):
 		self.config = config
@@ -204,10 +232,12 @@ class MetaClient:
 			raise VersionRefused(str(e)) from None
 		self.graph.version = self.version
 
-	def _request(self, path: str, args: dict | None = None, post_args: dict | None = None) -> dict:
+	def _request(
+		self, path: str, args: dict | None = None, post_args: dict | None = None, files: dict | None = None
+	) -> dict:
 		self.session.last_response = None
 		try:
-			return self.graph.request(f"{self.version}/{path}", args=args, post_args=post_args)
+			return self.graph.request(f"{self.version}/{path}", args=args, post_args=post_args, files=files)
 		except Exception as e:
 			raise classify(e, self.session.last_response, self.version) from e
 
@@ -310,16 +340,31 @@ class MetaClient:
 			args = {k: v[-1] for k, v in parse_qs(urlsplit(next_url).query).items() if k != "access_token"}
 
 	# --- sending ---------------------------------------------------------------------------
-	def reply_public(self, in_reply_to: str, text: str) -> SendResult:
+	def reply_public(self, in_reply_to: str, text: str, image: OutboundImage | None = None) -> SendResult:
+		"""A comment under ``in_reply_to``; on Facebook with a photo uploaded as ``source`` (multipart),
+		one call for the words and the image. Instagram comments carry text only."""
 		edge = "comments" if self.platform == FACEBOOK else "replies"
-		data = self._request(f"{in_reply_to}/{edge}", post_args={"message": text})
+		files = None
+		if image is not None:
+			problem = image_problem(self.platform, "public", image)
+			if problem:
+				raise BadRequest(problem)
+			files = {"source": (image.file_name, image.data, image.mime_type)}
+		data = self._request(f"{in_reply_to}/{edge}", post_args={"message": text}, files=files)
 		return SendResult(str(data.get("id")), data)
 
-	def send_dm(self, recipient_id: str, text: str, tag: str | None = None) -> SendResult:
+	def send_dm(
+		self, recipient_id: str, text: str, tag: str | None = None, image: OutboundImage | None = None
+	) -> SendResult:
 		if tag and tag not in c.ALLOWED_TAGS:
 			why = "retired by Meta" if tag in c.RETIRED_TAGS else "not one the app sends"
 			raise BadRequest(
 				f"the messaging tag {tag} is {why}; only HUMAN_AGENT is sent, for a person's reply"
+			)
+		if image is not None:
+			# Messenger and Instagram carry an image only as a message of its own
+			raise BadRequest(
+				image_problem(self.platform, "dm", image) or "an image goes in a message of its own"
 			)
 		post = {"recipient": json.dumps({"id": recipient_id}), "message": json.dumps({"text": text})}
 		if tag:

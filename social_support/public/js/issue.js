@@ -182,13 +182,25 @@ social_support.open_composer = function (frm) {
 					}),
 				},
 				{ fieldtype: "Small Text", fieldname: "text", label: __("Reply"), reqd: 1 },
+				{
+					fieldtype: "Select",
+					fieldname: "image",
+					label: __("Image"),
+					options: [{ value: "", label: __("No image") }].concat(ctx.images || []),
+					description: __("One of the ticket's images, sent with the words where the platform allows it."),
+				},
 				{ fieldtype: "HTML", fieldname: "feedback" },
 			],
 			primary_action_label: __("Send"),
 			primary_action(values) {
 				d.get_primary_btn().prop("disabled", true);
 				frappe
-					.xcall("social_support.api.agent.reply", { ticket: frm.doc.name, text: values.text, private: values.private ? 1 : 0 })
+					.xcall("social_support.api.agent.reply", {
+						ticket: frm.doc.name,
+						text: values.text,
+						private: values.private ? 1 : 0,
+						image: values.image || "",
+					})
 					.then((r) => {
 						d.hide();
 						const pending = r.status === ctx.statuses.pending;
