@@ -71,11 +71,11 @@ def _media_rows(media) -> list[dict]:
 def media_html(media) -> str:
 	"""A message's media as safe HTML for the ticket timeline: images as previews, the rest as links.
 
-	Only what the app stored is shown: a downloaded private File of this site (``file_url``, a
-	``/private/files/`` path) or a URL that passed ``platforms.base.clean_media`` (the platform's own
-	media hosts). Every attribute is escaped, previews carry ``referrerpolicy="no-referrer"`` (the
-	platform's CDN does not learn which ticket the agent reads) and load lazily; captions and names
-	are text.
+	The desk loads nothing from outside on its own: a preview (``<img>``) is only ever a file of this
+	site (``file_url`` under ``/private/files/``, downloaded by ``ingest/media``), which needs a login
+	to be read. Media not downloaded are links to the platform's media host (the only URLs
+	``platforms.base.clean_media`` keeps) that the agent chooses to open, without a referrer. Every
+	attribute is escaped; captions, names and errors are text.
 	"""
 	out = []
 	for m in _media_rows(media):
@@ -90,10 +90,10 @@ def media_html(media) -> str:
 			out.append(f'<span class="social-media social-media-{kind}">{text}</span>')
 			continue
 		link = f'<a href="{escape_html(href)}" rel="nofollow noopener noreferrer" target="_blank"'
-		if kind in ("image", "sticker"):
+		if local and kind in ("image", "sticker"):
 			out.append(
-				f'{link} class="social-media social-media-{kind}"><img src="{escape_html(href)}" alt="{text}" '
-				'referrerpolicy="no-referrer" loading="lazy" style="max-width: 240px; max-height: 240px;"></a>'
+				f'{link} class="social-media social-media-{kind}"><img src="{escape_html(local)}" alt="{text}" '
+				'style="max-width: 240px; max-height: 240px;"></a>'
 			)
 		else:
 			out.append(f'{link} class="social-media social-media-{kind}">{text}</a>')

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,7 +35,7 @@ class Sandbox:
 		# the media host: name -> (bytes, content type, required Authorization or None, redirect or None)
 		self.media_files: dict[str, tuple[bytes, str, str | None, str | None]] = {}
 		self._media_ids = 0
-		self._httpd = ThreadingHTTPServer((host, port), _make_handler(self))
+		self._httpd = _QuietServer((host, port), _make_handler(self))
 		self._httpd.daemon_threads = True
 		self._thread: threading.Thread | None = None
 
@@ -196,6 +197,14 @@ class Sandbox:
 		return Response(404, {"error": f"unknown control action {action}"})
 
 
+class _QuietServer(ThreadingHTTPServer):
+	def handle_error(self, request, client_address):
+		# a client that hung up (a download stopped at its limit) is no emulator error
+
+		if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+			super().handle_error(request, client_address)
+
+
 def _make_handler(sandbox: Sandbox):
 	class Handler(BaseHTTPRequestHandler):
 		protocol_version = "HTTP/1.1"
@@ -229,7 +238,10 @@ def _make_handler(sandbox: Sandbox):
 				self.send_header(k, v)
 			self.send_header("Content-Length", str(len(payload)))
 			self.end_headers()
-			self.wfile.write(payload)
+			try:
+				self.wfile.write(payload)
+			except (BrokenPipeError, ConnectionResetError):
+				pass  # the client stopped reading (a download over its limit): nothing to answer
 
 		do_GET = do_POST = do_DELETE = do_PUT = _serve
 

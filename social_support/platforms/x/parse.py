@@ -59,7 +59,7 @@ def media_object(m: dict, media_id: str | None = None) -> Media | None:
 	kind = m.get("type")
 	media_id = media_id or id_text(m.get("media_key") or m.get("id_str") or m.get("id"))
 	alt = m.get("alt_text") or m.get("ext_alt_text")
-	if kind == "photo":
+	if kind == "photo" or (kind is None and m.get("media_url_https")):
 		return Media(
 			MEDIA_IMAGE, url=m.get("url") or m.get("media_url_https"), media_id=media_id, caption=alt
 		)
