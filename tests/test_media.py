@@ -14,6 +14,7 @@ from social_support.platforms.base import (
 	InboundItem,
 	Media,
 	OutboundImage,
+	TransientError,
 	clean_file_name,
 	clean_item,
 	clean_media,
@@ -391,5 +392,46 @@ def test_image_refusals_name_the_reason_per_platform_and_mode():
 	assert "5 MB" in image_refusal(
 		"X", PUBLIC, OutboundImage(b"\xff\xd8\xff" + b"0" * (6 * 1024 * 1024), "image/jpeg")
 	)
-	for platform, mode in (("Facebook", DM), ("Instagram", DM), ("Instagram", PUBLIC), ("Facebook", PRIVATE)):
+	assert image_refusal("Facebook", DM) is None  # Messenger: a message of its own
+	for platform, mode in (
+		("Instagram", DM),
+		("Instagram", PUBLIC),
+		("Facebook", PRIVATE),
+		("Facebook", POST),
+	):
 		assert image_refusal(platform, mode), (platform, mode)
+
+
+def test_messenger_sends_an_uploaded_image_as_a_message_of_its_own_and_finds_it_again(sandbox):
+	from datetime import datetime, timedelta, timezone
+
+	g = sandbox.graph
+	g.add_user("501", "Fan One")
+	g.message(PAGE, "501", "where is it?")
+	fb = make_client(fb_config(sandbox))
+	before = datetime.now(timezone.utc) - timedelta(seconds=5)
+	assert fb.find_sent_image("501", before) is None
+	sent = fb.send_image_dm("501", OutboundImage(PNG, "image/png", "map.png"))
+	msg = next(m for m in g.messages if m["id"] == sent.external_id)
+	assert msg["message"] == "" and requests.get(msg["_attachments"][0]["url"], timeout=3).content == PNG
+	call = g.sent[-1]
+	assert call["files"] == {"filedata": ("map.png", "image/png", len(PNG))}
+	assert json.loads(call["params"]["message"])["attachment"]["type"] == "image"
+	assert call["params"]["messaging_type"] == "RESPONSE"
+	assert fb.find_sent_image("501", before) == sent.external_id
+	assert fb.find_sent_image("501", datetime.now(timezone.utc) + timedelta(minutes=1)) is None
+	ig = make_client(fb_config(sandbox, "Instagram"))
+	with pytest.raises(BadRequest, match="public web address"):
+		ig.send_image_dm("701", OutboundImage(PNG, "image/png"))
+
+
+def test_a_fault_can_let_the_first_calls_through(sandbox):
+	g = sandbox.graph
+	g.add_user("501", "Fan One")
+	g.message(PAGE, "501", "hi")
+	fb = make_client(fb_config(sandbox))
+	sandbox.inject("server_error", path=r"/messages$", method="POST", count=1, skip=1)
+	assert fb.send_image_dm("501", OutboundImage(PNG, "image/png")).external_id
+	with pytest.raises(TransientError):
+		fb.send_dm("501", "words")
+	assert fb.send_dm("501", "words").external_id

@@ -12,6 +12,7 @@ the text as a duplicate has it already: it is looked up and the reply marked Sen
 from __future__ import annotations
 
 from datetime import timezone
+from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
@@ -184,6 +185,8 @@ def _dispatch(client, reply):
 	if image is not None:
 		if mode == PUBLIC:
 			return client.reply_public(target, text, image=image)
+		if mode == DM and reply.platform == FACEBOOK:
+			return _messenger_with_image(client, reply, image)
 		if mode == DM:
 			return client.send_dm(target, text, tag=_messaging_tag_now(reply), image=image)
 		if mode == POST:
@@ -204,6 +207,23 @@ def _dispatch(client, reply):
 	if mode == HIDE:
 		return client.hide(target, True)
 	raise PlatformError(f"unknown reply mode {mode!r}")
+
+
+def _messenger_with_image(client, reply, image):
+	"""Messenger carries an image as a message of its own: the image first, its id recorded and
+	committed at once, then the words. A retry never sends the image again (its id is on the reply);
+	after a lost answer the conversation is looked up for it first."""
+	tag = _messaging_tag_now(reply)
+	sent = frappe.db.get_value("Social Reply", reply.name, "image_message_id")
+	if not sent:
+		if cint(reply.attempts) > 1:
+			since = frappe.db.get_value("Social Reply", reply.name, "creation")
+			since = get_datetime(since).replace(tzinfo=ZoneInfo(frappe.utils.get_system_timezone()))
+			sent = client.find_sent_image(reply.target_id, since.astimezone(timezone.utc))
+		sent = sent or client.send_image_dm(reply.target_id, image, tag=tag).external_id
+		frappe.db.set_value("Social Reply", reply.name, "image_message_id", sent, update_modified=False)
+		frappe.db.commit()
+	return client.send_dm(reply.target_id, reply.final_text, tag=tag)
 
 
 def _messaging_tag_now(reply) -> str | None:

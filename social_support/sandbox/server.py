@@ -112,7 +112,8 @@ class Sandbox:
 		(delay seconds, then a 504), expired_token, outside_window, drop_after (the request is
 		carried out, then the connection is closed without an answer: the client cannot know
 		whether it succeeded), slow (wait ``delay`` seconds, then carry the request out and answer
-		normally: a send still in flight while another worker looks).
+		normally: a send still in flight while another worker looks). ``skip=N``: the first N matching
+		requests pass untouched (the second call of a two-call send fails).
 		"""
 		if kind not in FAULT_KINDS:
 			raise ValueError(f"unknown fault {kind!r}; expected one of {FAULT_KINDS}")
@@ -127,6 +128,9 @@ class Sandbox:
 		with self.lock:
 			for f in self.faults:
 				if f.matches(req):
+					if int(f.params.get("skip") or 0) > 0:  # let the first ``skip`` matching requests through
+						f.params["skip"] = int(f.params["skip"]) - 1
+						continue
 					f.remaining -= 1
 					return f
 		return None

@@ -210,19 +210,52 @@ class TestMedia(ReplyCase):
 		)
 		self.assertFalse(self.sandbox.requests_to("/2/media/upload"))
 
-	def test_images_are_refused_before_anything_is_stored_where_they_cannot_go(self):
+	def messenger_ticket(self, platform="Facebook"):
+		account = "1001" if platform == "Facebook" else "2001"
 		channel = make_channel(
-			"Facebook", "1001", base_url=self.sandbox.url, poll=1, webhooks=0, name="Media DM " + uid()
+			platform,
+			account,
+			base_url=self.sandbox.url,
+			poll=1,
+			webhooks=0,
+			name=f"Media {platform} " + uid(),
 		)
 		fan = uid("4")
-		self.sandbox.graph.add_user(fan, "Fiona Fan")
-		self.sandbox.graph.message("1001", fan, "Where is my order?", at=time.time())
+		self.sandbox.graph.add_user(fan, "Fiona Fan", "fiona.fan")
+		kind = "messenger" if platform == "Facebook" else "instagram"
+		self.sandbox.graph.message(account, fan, "Where is my order?", platform=kind, at=time.time())
 		poll_channel(channel.name)
 		ticket = frappe.db.get_value(
 			"Issue", {"social_channel": channel.name, "social_thread_key": dm_thread_key(fan)}
 		)
+		return ticket, fan
+
+	def test_messenger_sends_the_image_first_and_never_twice(self):
+		ticket, fan = self.messenger_ticket()
 		image = self.image_on(ticket)
-		with self.assertRaisesRegex(frappe.ValidationError, "message of its own"):
+		r = self.send_as(AGENT, ticket, "Here is the map", image=image.file_url)
+		self.assertEqual(r["status"], "Approved")
+		g = self.sandbox.graph
+		self.sandbox.inject("server_error", path=r"/messages$", method="POST", count=1, skip=1)
+		g_calls = len(g.sent)
+		# the image went out, the words hit a server error: the image's id is kept
+		send_reply(r["name"])
+		image_id = frappe.db.get_value("Social Reply", r["name"], "image_message_id")
+		self.assertTrue(image_id)
+		frappe.db.set_value("Social Reply", r["name"], "next_attempt_on", frappe.utils.now_datetime())
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		ours = [m for m in g.messages if m["_from"] == "1001" and m["_to"] == fan]
+		self.assertEqual(
+			[(bool(m.get("_attachments")), m["message"]) for m in ours],
+			[(True, ""), (False, "Here is the map ^SB")],
+		)
+		self.assertEqual(ours[0]["id"], image_id)
+		self.assertGreater(len(g.sent), g_calls)
+
+	def test_images_are_refused_before_anything_is_stored_where_they_cannot_go(self):
+		ticket, _fan = self.messenger_ticket("Instagram")
+		image = self.image_on(ticket)
+		with self.assertRaisesRegex(frappe.ValidationError, "public web address"):
 			self.send_as(AGENT, ticket, "Here", image=image.file_url)
 		self.assertEqual(frappe.db.count("Social Reply", {"reference_name": ticket}), 0)
 		# an image that is not this ticket's file, or not an image at all

@@ -186,26 +186,33 @@ def _epoch(value: str | None) -> int | None:
 
 
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif")
-IMAGE_MAX_BYTES = 4 * 1024 * 1024
+IMAGE_MAX_BYTES = 4 * 1024 * 1024  # Facebook comment photos: the app's own bound
+MESSENGER_IMAGE_MAX_BYTES = 8 * 1024 * 1024  # Messenger images (Meta: 8 MB, 25 MB for other assets)
 
 
 def image_problem(platform: str, mode: str, image: OutboundImage | None = None) -> str | None:
 	"""Why this platform cannot carry an image in this kind of reply (a sentence), or None.
 
-	Facebook comments take a photo with the words (``source``). Messenger and Instagram messages carry
-	an attachment only as a message without text, so a reply with words and an image would be two
-	sends, and an Instagram attachment must be at a public URL this app does not publish; Instagram
-	comments and private replies carry text only (docs/platforms.md, Media)."""
+	Facebook comments take a photo with the words (``source``). Messenger takes an uploaded image
+	(``filedata``) as a message of its own, sent before the words (``send_image_dm``). An Instagram
+	message attachment must be at a public URL, which this app does not publish; Instagram comments
+	and private replies carry text only (docs/platforms.md, Media)."""
 	if platform == FACEBOOK and mode == "public":
 		if image is not None and image.mime_type not in IMAGE_TYPES:
 			return f"Facebook comments take {', '.join(IMAGE_TYPES)} photos, not {image.mime_type}"
 		if image is not None and len(image.data) > IMAGE_MAX_BYTES:
 			return f"Facebook comment photos are limited to {IMAGE_MAX_BYTES // (1024 * 1024)} MB here"
 		return None
+	if mode == "dm" and platform == FACEBOOK:
+		if image is not None and image.mime_type not in IMAGE_TYPES:
+			return f"Messenger takes {', '.join(IMAGE_TYPES)} images, not {image.mime_type}"
+		if image is not None and len(image.data) > MESSENGER_IMAGE_MAX_BYTES:
+			return f"Messenger images are limited to {MESSENGER_IMAGE_MAX_BYTES // (1024 * 1024)} MB"
+		return None
 	if mode == "dm":
 		return (
-			"Messenger and Instagram send an image only as a message of its own, without words; "
-			"this app sends each reply as one message, so an image cannot go with this reply"
+			"Instagram messages take an image only from a public web address, and this app does not "
+			"publish the ticket's files; send the image from the Instagram app"
 		)
 	if platform != FACEBOOK and mode == "public":
 		return "Instagram comments carry text only; an image cannot go with this reply"
@@ -373,6 +380,41 @@ class MetaClient:
 			post["messaging_type"] = "RESPONSE"
 		data = self._request(f"{self.account_id}/messages", post_args=post)
 		return SendResult(str(data.get("message_id")), data)
+
+	def send_image_dm(self, recipient_id: str, image: OutboundImage, tag: str | None = None) -> SendResult:
+		"""An image as a Messenger message of its own, uploaded with the call (``filedata``, multipart)."""
+		problem = image_problem(self.platform, "dm", image)
+		if problem:
+			raise BadRequest(problem)
+		if tag and tag not in c.ALLOWED_TAGS:
+			raise BadRequest(f"the messaging tag {tag} is not one the app sends")
+		message = {"attachment": {"type": "image", "payload": {"is_reusable": False}}}
+		post = {"recipient": json.dumps({"id": recipient_id}), "message": json.dumps(message)}
+		post.update({"messaging_type": "MESSAGE_TAG", "tag": tag} if tag else {"messaging_type": "RESPONSE"})
+		files = {"filedata": (image.file_name, image.data, image.mime_type)}
+		data = self._request(f"{self.account_id}/messages", post_args=post, files=files)
+		return SendResult(str(data.get("message_id")), data)
+
+	def find_sent_image(self, recipient_id: str, since: datetime) -> str | None:
+		"""An image message of ours to ``recipient_id`` since ``since`` (after a lost answer), else None."""
+		platform = "messenger" if self.platform == FACEBOOK else "instagram"
+		raw = self._request(
+			f"{self.account_id}/conversations",
+			{"platform": platform, "fields": c.CONVERSATION_FIELDS, "limit": 100},
+		)
+		for conv in raw.get("data") or []:
+			for m in (conv.get("messages") or {}).get("data") or []:
+				to = {str(x.get("id")) for x in (m.get("to") or {}).get("data") or []}
+				stamp = m.get("created_time")
+				if (
+					str((m.get("from") or {}).get("id") or "") == self.account_id
+					and str(recipient_id) in to
+					and (m.get("attachments") or {}).get("data")
+					and stamp
+					and utc(_iso(stamp)) >= utc(since)
+				):
+					return str(m["id"])
+		return None
 
 	def private_reply(self, comment_id: str, text: str) -> SendResult:
 		post = {"recipient": json.dumps({"comment_id": comment_id}), "message": json.dumps({"text": text})}
