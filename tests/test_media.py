@@ -178,6 +178,14 @@ def test_instagram_story_reply_and_unknown_attachment_shapes():
 							},
 							"attachments": [
 								{
+									"type": "ig_post",
+									"payload": {
+										"ig_post_media_id": "18139494541428835",
+										"title": "a caption",
+										"url": "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=18139494541428835",
+									},
+								},
+								{
 									"type": "ig_reel",
 									"payload": {
 										"url": "https://scontent.cdninstagram.com/r.mp4",
@@ -193,7 +201,12 @@ def test_instagram_story_reply_and_unknown_attachment_shapes():
 		],
 	}
 	(item,) = [clean_item(i) for i in meta_webhook(payload, IG)]
-	assert [(m.kind, m.media_id) for m in item.media] == [("video", "88"), ("file", "17")]
+	assert [(m.kind, m.media_id) for m in item.media] == [
+		("file", "18139494541428835"),
+		("video", "88"),
+		("file", "17"),
+	]
+	assert item.media[0].caption == "a caption"
 
 
 # --- the one gate -----------------------------------------------------------------------------------
@@ -393,8 +406,9 @@ def test_image_refusals_name_the_reason_per_platform_and_mode():
 		"X", PUBLIC, OutboundImage(b"\xff\xd8\xff" + b"0" * (6 * 1024 * 1024), "image/jpeg")
 	)
 	assert image_refusal("Facebook", DM) is None  # Messenger: a message of its own
+	assert image_refusal("Instagram", DM) is None  # uploaded first, then sent by its attachment id
+	assert "Instagram Login" in image_refusal("Instagram", DM, login="Instagram Login")
 	for platform, mode in (
-		("Instagram", DM),
 		("Instagram", PUBLIC),
 		("Facebook", PRIVATE),
 		("Facebook", POST),
@@ -420,9 +434,22 @@ def test_messenger_sends_an_uploaded_image_as_a_message_of_its_own_and_finds_it_
 	assert call["params"]["messaging_type"] == "RESPONSE"
 	assert fb.find_sent_image("501", before) == sent.external_id
 	assert fb.find_sent_image("501", datetime.now(timezone.utc) + timedelta(minutes=1)) is None
+	# Instagram: uploaded through the Attachment Upload API, then sent by its id
+	g.add_user("701", "Insta Fan", "insta.fan")
+	g.message(IG, "701", "hi", platform="instagram")
 	ig = make_client(fb_config(sandbox, "Instagram"))
-	with pytest.raises(BadRequest, match="public web address"):
-		ig.send_image_dm("701", OutboundImage(PNG, "image/png"))
+	sent = ig.send_image_dm("701", OutboundImage(JPEG, "image/jpeg", "label.jpg"))
+	upload, send = g.sent[-2], g.sent[-1]
+	assert (upload["edge"], upload["params"]["platform"]) == ("message_attachments", "instagram")
+	assert upload["files"] == {"filedata": ("label.jpg", "image/jpeg", len(JPEG))}
+	assert (
+		"files" not in send
+		and json.loads(send["params"]["message"])["attachment"]["payload"]["attachment_id"]
+	)
+	msg = next(m for m in g.messages if m["id"] == sent.external_id)
+	assert requests.get(msg["_attachments"][0]["url"], timeout=3).content == JPEG
+	with pytest.raises(BadRequest, match="image/jpeg or image/png"):
+		ig.send_image_dm("701", OutboundImage(b"GIF89a", "image/gif"))
 
 
 def test_a_fault_can_let_the_first_calls_through(sandbox):

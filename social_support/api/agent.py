@@ -51,7 +51,12 @@ def composer_context(ticket: str) -> dict:
 		"conversation": t.conversation,
 		"limits": {m: char_limit(t.platform, m) for m in modes(t.platform)},
 		# which reply modes can carry an image (None) or why not, and the ticket's images to choose from
-		"image_refusals": {m: image_refusal(t.platform, m) for m in modes(t.platform)},
+		"image_refusals": {
+			m: image_refusal(
+				t.platform, m, login=frappe.get_cached_value("Social Channel", t.channel, "instagram_login")
+			)
+			for m in modes(t.platform)
+		},
 		"images": ticket_images(ticket),
 		"signature": signature(settings.signature_style, frappe.utils.get_fullname()),
 		"thread": list(reversed(thread)),

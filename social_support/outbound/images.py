@@ -57,14 +57,15 @@ def for_reply(route, file_url: str | None, user: str) -> tuple[str, str] | None:
 	Throws, before anything is stored, when it cannot go."""
 	if not file_url:
 		return None
-	refusal = image_refusal(route.platform, route.mode)
+	login = frappe.get_cached_value("Social Channel", route.channel, "instagram_login")
+	refusal = image_refusal(route.platform, route.mode, login=login)
 	if refusal:
 		frappe.throw(_("The image cannot be sent: {0}.").format(_(refusal)), title=_("Reply not sent"))
 	file = _ticket_file(route.reference_doctype, route.reference_name, file_url)
 	if not file or not frappe.has_permission("File", "read", doc=file, user=user):
 		frappe.throw(_("The image must be one of this ticket's files."), frappe.PermissionError)
 	image = _image_of(file)
-	refusal = image_refusal(route.platform, route.mode, image)
+	refusal = image_refusal(route.platform, route.mode, image, login=login)
 	if refusal:
 		frappe.throw(_("The image cannot be sent: {0}.").format(_(refusal)), title=_("Reply not sent"))
 	return file.file_url, digest(image.data)

@@ -185,7 +185,7 @@ def _dispatch(client, reply):
 	if image is not None:
 		if mode == PUBLIC:
 			return client.reply_public(target, text, image=image)
-		if mode == DM and reply.platform == FACEBOOK:
+		if mode == DM and reply.platform in (FACEBOOK, INSTAGRAM):
 			return _messenger_with_image(client, reply, image)
 		if mode == DM:
 			return client.send_dm(target, text, tag=_messaging_tag_now(reply), image=image)
@@ -210,7 +210,7 @@ def _dispatch(client, reply):
 
 
 def _messenger_with_image(client, reply, image):
-	"""Messenger carries an image as a message of its own: the image first, its id recorded and
+	"""Messenger and Instagram carry an image as a message of its own: the image first, its id recorded and
 	committed at once, then the words. A retry never sends the image again (its id is on the reply);
 	after a lost answer the conversation is looked up for it first."""
 	tag = _messaging_tag_now(reply)

@@ -31,14 +31,17 @@ def modes(platform: str) -> list[str]:
 	return [m for (p, m) in LIMITS if p == platform]
 
 
-def image_refusal(platform: str, mode: str, image: OutboundImage | None = None) -> str | None:
+def image_refusal(
+	platform: str, mode: str, image: OutboundImage | None = None, login: str | None = None
+) -> str | None:
 	"""Why an image cannot go with a reply of this mode on this platform (a sentence for the agent),
-	or None when it can. ``image``: also its type and size against the platform's limits."""
+	or None when it can. ``image``: also its type and size against the platform's limits; ``login``:
+	an Instagram channel's login (Instagram Login channels upload no message images)."""
 	if platform == X:
 		if mode not in (PUBLIC, DM, POST):
 			return "X has no private replies; an image goes with a public reply, a post or a DM"
 		return x_image_problem(image) if image is not None else None
 	if platform in (FACEBOOK, INSTAGRAM):
 		short = {PUBLIC: "public", DM: "dm", PRIVATE: "private", POST: "post"}.get(mode, mode)
-		return meta_image_problem(platform, short, image)
+		return meta_image_problem(platform, short, image, login)
 	return f"{platform} replies carry no images in this app"

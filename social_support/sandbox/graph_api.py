@@ -73,6 +73,7 @@ class GraphApi:
 		self.instagram_tokens: dict[str, tuple[float, float, bool]] = {}
 		self.instagram_app_secret = "ig-app-secret"
 		self.private_profiles: set[str] = set()  # people whose profile the app may not read
+		self.stored_attachments: dict[str, dict] = {}  # Attachment Upload API: attachment_id -> asset
 
 	# --- python API ------------------------------------------------------------------------
 	def next_id(self) -> str:
@@ -755,6 +756,8 @@ class GraphApi:
 			return Response(200, {"id": cm["id"]})
 		if edge == "messages":
 			return self._send_message(obj, params, files.get("filedata"))
+		if edge == "message_attachments":
+			return self._store_attachment(params, files.get("filedata"))
 		if edge == "feed":
 			if not (params.get("message") or "").strip():
 				return graph_error("(#100) The parameter message is required", 100)
@@ -776,6 +779,32 @@ class GraphApi:
 		if "_account" in target:
 			return target["_account"]
 		return self._owner_of(self._find_post(target["_object"]) or self._find_media(target["_object"]))
+
+	def _store_attachment(self, params: dict, filedata: tuple | None):
+		"""``POST /{page-id}/message_attachments``: an uploaded (``filedata``) or fetched (``url``) asset
+		kept for a later message; answers its ``attachment_id``."""
+		try:
+			message = json.loads(params.get("message") or "{}")
+		except ValueError:
+			return graph_error("(#100) param message must be JSON", 100)
+		atype = (message.get("attachment") or {}).get("type")
+		if atype not in ("image", "video", "audio", "file"):
+			return graph_error("(#100) Unsupported attachment type", 100)
+		if filedata is None:
+			return graph_error("(#100) Upload a file (filedata) or give a url", 100)
+		if atype == "image" and (filedata[1] not in self.IMAGE_TYPES or len(filedata[2]) > self.UPLOAD_MAX):
+			return graph_error("(#100) filedata must be an image of at most 8 MB", 100)
+		aid = self.next_id()
+		url = self.sandbox.host_media(filedata[2], filedata[1], f"graph/{aid}")
+		self.stored_attachments[aid] = {
+			"id": aid,
+			"kind": atype,
+			"url": url,
+			"mime_type": filedata[1],
+			"name": filedata[0],
+			"size": len(filedata[2]),
+		}
+		return Response(200, {"attachment_id": aid})
 
 	def _send_message(self, account: str, params: dict, filedata: tuple | None = None):
 		try:
@@ -847,6 +876,11 @@ class GraphApi:
 						"size": len(filedata[2]),
 					}
 				)
+			elif payload.get("attachment_id"):
+				stored = self.stored_attachments.get(str(payload["attachment_id"]))
+				if not stored:
+					return graph_error("(#100) No such attachment_id", 100)
+				attachments.append(stored)
 			elif payload.get("url"):
 				aid = self.next_id()
 				attachments.append(

@@ -253,9 +253,17 @@ class TestMedia(ReplyCase):
 		self.assertGreater(len(g.sent), g_calls)
 
 	def test_images_are_refused_before_anything_is_stored_where_they_cannot_go(self):
-		ticket, _fan = self.messenger_ticket("Instagram")
+		channel = make_channel(
+			"Instagram", "2001", base_url=self.sandbox.url, poll=1, webhooks=0, name="Media IG " + uid()
+		)
+		fan = uid("4")
+		g = self.sandbox.graph
+		g.add_user(fan, "Ina Fan", "ina.fan")
+		g.comment(g.ig_media("2001", "new")["id"], fan, "price?")
+		poll_channel(channel.name)
+		ticket = frappe.db.get_value("Issue", {"social_channel": channel.name})
 		image = self.image_on(ticket)
-		with self.assertRaisesRegex(frappe.ValidationError, "public web address"):
+		with self.assertRaisesRegex(frappe.ValidationError, "Instagram comments carry text only"):
 			self.send_as(AGENT, ticket, "Here", image=image.file_url)
 		self.assertEqual(frappe.db.count("Social Reply", {"reference_name": ticket}), 0)
 		# an image that is not this ticket's file, or not an image at all

@@ -190,13 +190,15 @@ IMAGE_MAX_BYTES = 4 * 1024 * 1024  # Facebook comment photos: the app's own boun
 MESSENGER_IMAGE_MAX_BYTES = 8 * 1024 * 1024  # Messenger images (Meta: 8 MB, 25 MB for other assets)
 
 
-def image_problem(platform: str, mode: str, image: OutboundImage | None = None) -> str | None:
+def image_problem(
+	platform: str, mode: str, image: OutboundImage | None = None, login: str | None = None
+) -> str | None:
 	"""Why this platform cannot carry an image in this kind of reply (a sentence), or None.
 
 	Facebook comments take a photo with the words (``source``). Messenger takes an uploaded image
-	(``filedata``) as a message of its own, sent before the words (``send_image_dm``). An Instagram
-	message attachment must be at a public URL, which this app does not publish; Instagram comments
-	and private replies carry text only (docs/platforms.md, Media)."""
+	(``filedata``) as a message of its own, sent before the words (``send_image_dm``); Instagram
+	messages of a Page-linked account take one uploaded first through the Attachment Upload API.
+	Instagram comments and private replies carry text only (docs/platforms.md, Media)."""
 	if platform == FACEBOOK and mode == "public":
 		if image is not None and image.mime_type not in IMAGE_TYPES:
 			return f"Facebook comments take {', '.join(IMAGE_TYPES)} photos, not {image.mime_type}"
@@ -209,11 +211,18 @@ def image_problem(platform: str, mode: str, image: OutboundImage | None = None) 
 		if image is not None and len(image.data) > MESSENGER_IMAGE_MAX_BYTES:
 			return f"Messenger images are limited to {MESSENGER_IMAGE_MAX_BYTES // (1024 * 1024)} MB"
 		return None
-	if mode == "dm":
+	if mode == "dm" and login == c.LOGIN_INSTAGRAM:
 		return (
-			"Instagram messages take an image only from a public web address, and this app does not "
-			"publish the ticket's files; send the image from the Instagram app"
+			"an Instagram Login channel cannot upload an image for a message here (Meta documents the "
+			"Attachment Upload API for Instagram accounts linked to a Facebook Page); send it from the "
+			"Instagram app"
 		)
+	if mode == "dm":
+		if image is not None and image.mime_type not in ("image/jpeg", "image/png"):
+			return f"Instagram messages take image/jpeg or image/png images, not {image.mime_type}"
+		if image is not None and len(image.data) > MESSENGER_IMAGE_MAX_BYTES:
+			return f"Instagram message images are limited to {MESSENGER_IMAGE_MAX_BYTES // (1024 * 1024)} MB"
+		return None
 	if platform != FACEBOOK and mode == "public":
 		return "Instagram comments carry text only; an image cannot go with this reply"
 	return "an image cannot go with this kind of reply"
@@ -382,16 +391,28 @@ class MetaClient:
 		return SendResult(str(data.get("message_id")), data)
 
 	def send_image_dm(self, recipient_id: str, image: OutboundImage, tag: str | None = None) -> SendResult:
-		"""An image as a Messenger message of its own, uploaded with the call (``filedata``, multipart)."""
-		problem = image_problem(self.platform, "dm", image)
+		"""An image as a message of its own. Messenger: uploaded with the send (``filedata``,
+		multipart). Instagram: uploaded first (``/{page-id}/message_attachments``, ``platform=instagram``),
+		then sent by its ``attachment_id``; the upload alone shows the customer nothing."""
+		problem = image_problem(
+			self.platform, "dm", image, c.LOGIN_INSTAGRAM if self.instagram_login else None
+		)
 		if problem:
 			raise BadRequest(problem)
 		if tag and tag not in c.ALLOWED_TAGS:
 			raise BadRequest(f"the messaging tag {tag} is not one the app sends")
-		message = {"attachment": {"type": "image", "payload": {"is_reusable": False}}}
+		files = {"filedata": (image.file_name, image.data, image.mime_type)}
+		payload: dict = {"is_reusable": False}
+		if self.platform != FACEBOOK:
+			upload = {
+				"message": json.dumps({"attachment": {"type": "image", "payload": {"is_reusable": False}}})
+			}
+			upload["platform"] = "instagram"
+			stored = self._request(f"{self.account_id}/message_attachments", post_args=upload, files=files)
+			payload, files = {"attachment_id": str(stored.get("attachment_id"))}, None
+		message = {"attachment": {"type": "image", "payload": payload}}
 		post = {"recipient": json.dumps({"id": recipient_id}), "message": json.dumps(message)}
 		post.update({"messaging_type": "MESSAGE_TAG", "tag": tag} if tag else {"messaging_type": "RESPONSE"})
-		files = {"filedata": (image.file_name, image.data, image.mime_type)}
 		data = self._request(f"{self.account_id}/messages", post_args=post, files=files)
 		return SendResult(str(data.get("message_id")), data)
 

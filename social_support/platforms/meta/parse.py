@@ -92,6 +92,7 @@ _MESSAGE_KINDS = {
 	"reel": MEDIA_VIDEO,
 	"story_mention": MEDIA_FILE,
 	"share": MEDIA_FILE,
+	"ig_post": MEDIA_FILE,  # a shared post, since November 2025 (its ig_post_media_id and caption)
 	"fallback": MEDIA_FILE,
 }
 
@@ -110,7 +111,10 @@ def _message_media(message: dict) -> list[Media]:
 			Media(
 				kind,
 				url=payload.get("url"),
-				media_id=id_text(payload.get("attachment_id") or payload.get("reel_video_id")) or None,
+				media_id=id_text(
+					payload.get("attachment_id") or payload.get("reel_video_id") or payload.get("ig_post_media_id")
+				)
+				or None,
 				caption=payload.get("title"),
 			)
 		)
