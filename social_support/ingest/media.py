@@ -23,7 +23,7 @@ from frappe.utils import cint
 from social_support.core.channels import channel_config
 from social_support.core.text import message_html
 from social_support.platforms import media_request
-from social_support.platforms.base import PlatformError, media_from_dicts, redact_secrets
+from social_support.platforms.base import PlatformError, clean_media_url, media_from_dicts, redact_secrets
 from social_support.platforms.hosts import sandbox_origin
 from social_support.platforms.media import MediaRefused, fetch, file_name_for
 from social_support.tickets import get_adapter
@@ -114,7 +114,7 @@ def download(message: str, session: requests.Session | None = None) -> list[dict
 	except frappe.ValidationError as e:
 		for i in pending:
 			rows[i]["error"] = _error_text(str(e), [])
-		return _record(msg, rows)
+		return _record(msg, rows, None)
 	known = [v for v in config.credentials.values() if v]
 	origin = sandbox_origin(config.api_base_url)
 	max_bytes, types = limits()
@@ -151,7 +151,7 @@ def download(message: str, session: requests.Session | None = None) -> list[dict
 			)
 		except (MediaRefused, PlatformError, requests.RequestException) as e:
 			row["error"] = _error_text(str(e) or type(e).__name__, known)
-	return _record(msg, rows)
+	return _record(msg, rows, origin)
 
 
 def _(text: str) -> str:
@@ -162,13 +162,17 @@ def _error_text(text: str, known: list[str]) -> str:
 	return (redact_secrets(text, known) or "")[:MAX_ERROR]
 
 
-def _record(msg, rows: list[dict]) -> list[dict]:
-	"""The media as recorded on the message, and the timeline shown from it (downloaded files first)."""
+def _record(msg, rows: list[dict], origin) -> list[dict]:
+	"""The media as recorded on the message, and the timeline shown from it (downloaded files first;
+	a link only where the URL is still one of the platform's media hosts, whatever the stored row says)."""
 	frappe.db.set_value(
 		"Social Message", msg.name, "media", json.dumps(rows, ensure_ascii=False), update_modified=False
 	)
 	if msg.communication:
-		html = message_html(msg.text, rows)
+		shown = [
+			{**r, "url": clean_media_url(msg.platform, r.get("url"), sandbox_origin=origin)} for r in rows
+		]
+		html = message_html(msg.text, shown)
 		if msg.status == "Edited":
 			html += "<p><em>" + frappe.utils.escape_html(_("(edited on the platform)")) + "</em></p>"
 		frappe.db.set_value("Communication", msg.communication, "content", html, update_modified=False)

@@ -139,6 +139,8 @@ class TestMedia(ReplyCase):
 		)
 		(row,) = media_job.download(msg.name)
 		self.assertIn("media hosts", row["error"])
+		content = frappe.db.get_value("Communication", msg.communication, "content")
+		self.assertNotIn("evil.example", content)  # a stored row is not a link the desk shows
 		# the sandbox's media host counts only while the channel's API base URL is the sandbox
 		frappe.db.set_value("Social Channel", channel.name, "api_base_url", "https://graph.facebook.com")
 		frappe.db.set_value(
