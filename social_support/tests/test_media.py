@@ -173,13 +173,18 @@ class TestMedia(ReplyCase):
 		set_policy(approve_public=1)
 		_channel, ticket, tweet = self.x_ticket()
 		image = self.image_on(ticket)
+		frappe.set_user(AGENT)
+		from social_support.api import agent
+
+		ctx = agent.composer_context(ticket)
+		frappe.set_user("Administrator")
+		self.assertIn({"value": image.file_url, "label": image.file_name}, ctx["images"])
+		self.assertIsNone(ctx["image_refusals"]["Public Reply"])
 		r = self.send_as(AGENT, ticket, "Here is where the label is", image=image.file_url)
 		self.assertEqual(r["status"], "Pending Approval")
 		reply = frappe.get_doc("Social Reply", r["name"])
 		self.assertEqual(reply.image, image.file_url)  # the approver sees the image on the reply
 		frappe.set_user(APPROVER)
-		from social_support.api import agent
-
 		self.assertEqual(agent.approve_reply(r["name"])["status"], "Approved")
 		frappe.set_user("Administrator")
 		self.assertEqual(send_reply(r["name"]), "Sent")
