@@ -248,6 +248,8 @@ def _complete(ctx: Context, existing) -> str:
 	contact = profile.contact if profile else None
 	comm = _add_inbound(get_adapter(), msg.reference_name, msg, profile, contact, ctx.settings)
 	update_row("Social Message", msg.name, {"communication": comm})
+	if msg.get("media"):
+		queue_download(ctx.channel, msg.name)  # its download was never queued either
 	return UPDATED
 
 
