@@ -186,7 +186,11 @@ social_support.open_composer = function (frm) {
 					fieldtype: "Select",
 					fieldname: "image",
 					label: __("Image"),
-					options: [{ value: "", label: __("No image") }].concat(ctx.images || []),
+					// file names are escaped: Frappe puts a Select's labels into the page as HTML
+					options: [{ value: "", label: __("No image") }].concat(
+						(ctx.images || []).map((i) => ({ value: i.value, label: frappe.utils.escape_html(i.label || "") }))
+					),
+					hidden: !(ctx.images || []).length,
 					description: __("One of the ticket's images, sent with the words where the platform allows it."),
 				},
 				{ fieldtype: "HTML", fieldname: "feedback" },
