@@ -149,7 +149,9 @@ def download(message: str, session: requests.Session | None = None) -> list[dict
 			row.update(
 				file=file.name, file_url=file.file_url, mime_type=got.mime_type, size=got.size, error=None
 			)
-		except (MediaRefused, PlatformError, requests.RequestException) as e:
+		except (MediaRefused, PlatformError, requests.RequestException, frappe.ValidationError) as e:
+			# (a File the site refuses, e.g. by its allowed file extensions, is recorded the same way)
+			frappe.clear_messages()
 			row["error"] = _error_text(str(e) or type(e).__name__, known)
 	return _record(msg, rows, origin)
 
