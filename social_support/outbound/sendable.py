@@ -75,7 +75,11 @@ def assert_sendable(reply_name: str) -> None:
 	if bool(reply.image) != bool(reply.image_hash):
 		raise NotSendable(_("Reply {0}: its image has no approval on record.").format(reply_name))
 	if reply.approved_text_hash != text_hash(reply.final_text, reply.image_hash):
-		raise NotSendable(_("The text or image of reply {0} is not what was approved.").format(reply_name))
+		if reply.image_hash:
+			raise NotSendable(
+				_("The text or image of reply {0} is not what was approved.").format(reply_name)
+			)
+		raise NotSendable(_("The text of reply {0} is not the text that was approved.").format(reply_name))
 	needed = cint(reply.approvals_needed)
 	if needed > 0:
 		rows = frappe.get_all(
