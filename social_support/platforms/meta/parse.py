@@ -112,7 +112,9 @@ def _message_media(message: dict) -> list[Media]:
 				kind,
 				url=payload.get("url"),
 				media_id=id_text(
-					payload.get("attachment_id") or payload.get("reel_video_id") or payload.get("ig_post_media_id")
+					payload.get("attachment_id")
+					or payload.get("reel_video_id")
+					or payload.get("ig_post_media_id")
 				)
 				or None,
 				caption=payload.get("title"),
