@@ -205,7 +205,8 @@ def test_messenger_text_attachments_echo_and_receipts():
 	assert items[0].thread_key == "dm:7" and items[0].created_at == datetime.fromtimestamp(
 		1700000000, tz=timezone.utc
 	)
-	assert items[1].attachments == ["https://cdn.example/x.jpg"] and items[1].text == ""
+	assert [(m.kind, m.url) for m in items[1].media] == [("image", "https://cdn.example/x.jpg")]
+	assert items[1].text == ""
 	assert (items[2].direction, items[2].thread_key) == ("Outbound", "dm:7")
 
 

@@ -11,6 +11,7 @@ from social_support.platforms.base import (
 	Author,
 	InboundItem,
 	InvalidItem,
+	Media,
 	X,
 	clean_handle,
 	clean_item,
@@ -185,7 +186,11 @@ def test_gate_cleans_every_outside_string():
 				follower_count="-5",
 			),
 			permalink="javascript:alert(1)",
-			attachments=["https://scontent.xx.fbcdn.net/a.jpg", "https://evil.example/a.jpg", HOSTILE_IMG],
+			media=[
+				Media("image", url="https://scontent.xx.fbcdn.net/a.jpg"),
+				Media("image", url="https://evil.example/a.jpg"),
+				Media("image", url=HOSTILE_IMG),
+			],
 			parent_external_id="1001_5",
 			root_external_id="<b>",
 			stream="feed<b>",
@@ -194,7 +199,7 @@ def test_gate_cleans_every_outside_string():
 	assert got.text == HOSTILE_SCRIPT + " a < b"
 	assert got.author.name == '< img src=x onerror="window.__xss=1">'
 	assert (got.author.handle, got.author.avatar_url, got.author.follower_count) == (None, None, None)
-	assert got.permalink is None and got.attachments == ["https://scontent.xx.fbcdn.net/a.jpg"]
+	assert got.permalink is None and [m.url for m in got.media] == ["https://scontent.xx.fbcdn.net/a.jpg"]
 	assert (got.parent_external_id, got.root_external_id, got.stream) == ("1001_5", None, None)
 
 

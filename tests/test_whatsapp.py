@@ -185,7 +185,10 @@ def test_media_messages_carry_typed_media_by_id(kind, body, media_kind):
 	item = one(message(kind, body))
 	assert len(item.media) == 1
 	m = item.media[0]
-	assert m.kind == media_kind and m.media_id == body["id"] and m.mime_type == body["mime_type"]
+	# the one gate keeps the type without its parameters ("audio/ogg; codecs=opus" -> "audio/ogg")
+	assert (
+		m.kind == media_kind and m.media_id == body["id"] and m.mime_type == body["mime_type"].split(";")[0]
+	)
 	assert m.url is None  # fetched by id, never a URL from the payload
 	assert item.text == body.get("caption", "")
 	assert m.file_name == body.get("filename")

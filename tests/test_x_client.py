@@ -106,7 +106,10 @@ def test_mentions_paginate_with_cursor_on_the_last_page_only(sandbox, client):
 	assert got[0].author.handle == "cust" and got[0].author.follower_count == 5
 	first, second = sandbox.requests_to("/2/users/99/mentions")[:2]
 	assert first.query["max_results"] == "100" and "pagination_token" not in first.query
-	assert first.query["expansions"] == "author_id,in_reply_to_user_id,referenced_tweets.id"
+	assert first.query["expansions"] == (
+		"author_id,in_reply_to_user_id,referenced_tweets.id,attachments.media_keys"
+	)
+	assert first.query["media.fields"] == "media_key,type,url,preview_image_url,variants,alt_text"
 	assert (
 		first.query["tweet.fields"]
 		== "created_at,conversation_id,in_reply_to_user_id,referenced_tweets,author_id,entities"
@@ -201,9 +204,9 @@ def test_dm_stream_cursor_is_the_highest_id_seen(sandbox, client):
 	assert req.headers["authorization"].startswith("OAuth ")  # DMs need user context
 	assert (
 		req.query["dm_event.fields"]
-		== "id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids"
+		== "id,text,event_type,created_at,sender_id,dm_conversation_id,participant_ids,attachments"
 	)
-	assert req.query["expansions"] == "sender_id" and "since_id" not in req.query
+	assert req.query["expansions"] == "sender_id,attachments.media_keys" and "since_id" not in req.query
 	second = sandbox.x.send_dm_to("99", "8", "hello")
 	pages = list(client.poll("dms", first["id"]))
 	(item,) = items(pages, "dms")

@@ -175,15 +175,46 @@ def test_plain_retweets_are_skipped():
 	assert items == []
 
 
-def test_media_urls_become_attachments():
+def test_media_of_a_v1_tweet_become_typed_media():
 	tweet = v1_tweet(
 		"16",
 		"7",
 		"@brand look",
-		extended_entities={"media": [{"media_url_https": "https://pbs.example/a.jpg"}, {"type": "x"}]},
+		extended_entities={
+			"media": [
+				{"id_str": "51", "type": "photo", "media_url_https": "https://pbs.twimg.com/media/a.jpg"},
+				{
+					"id_str": "52",
+					"type": "video",
+					"media_url_https": "https://pbs.twimg.com/ext_tw_video_thumb/52/b.jpg",
+					"video_info": {
+						"variants": [
+							{
+								"content_type": "application/x-mpegURL",
+								"url": "https://video.twimg.com/v/52.m3u8",
+							},
+							{
+								"content_type": "video/mp4",
+								"bitrate": 256000,
+								"url": "https://video.twimg.com/v/52-s.mp4",
+							},
+							{
+								"content_type": "video/mp4",
+								"bitrate": 832000,
+								"url": "https://video.twimg.com/v/52-l.mp4",
+							},
+						]
+					},
+				},
+				{"type": "x"},
+			]
+		},
 	)
 	(item,) = parse_webhook({"for_user_id": "99", "tweet_create_events": [tweet]}, "99")
-	assert item.attachments == ["https://pbs.example/a.jpg"]
+	assert [(m.kind, m.url, m.media_id, m.mime_type) for m in item.media] == [
+		("image", "https://pbs.twimg.com/media/a.jpg", "51", None),
+		("video", "https://video.twimg.com/v/52-l.mp4", "52", "video/mp4"),
+	]
 
 
 def test_direct_messages_inbound_and_echo():

@@ -12,9 +12,13 @@ from social_support.tickets import get_adapter
 
 
 @frappe.whitelist(methods=["POST"])
-def reply(ticket: str, text: str, private: int = 0, in_reply_to: str | None = None) -> dict:
-	"""Answer the customer where they wrote. Returns {name, status, warnings, approval_reasons, final_text}."""
-	return replies.create(ticket, text, bool(cint(private)), in_reply_to)
+def reply(
+	ticket: str, text: str, private: int = 0, in_reply_to: str | None = None, image: str | None = None
+) -> dict:
+	"""Answer the customer where they wrote; ``image``: the URL of one of the ticket's image files
+	(refused before anything is stored where the platform cannot carry it). Returns {name, status,
+	warnings, approval_reasons, final_text}."""
+	return replies.create(ticket, text, bool(cint(private)), in_reply_to, image=image or None)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -52,7 +56,7 @@ def reject_reply(reply: str, reason: str) -> dict:
 @frappe.whitelist()
 def composer_context(ticket: str) -> dict:
 	"""What the composer shows: the recent thread, modes and limits, signature, pending replies."""
-	from social_support.platforms.limits import char_limit, modes
+	from social_support.platforms.limits import char_limit, image_refusal, modes
 
 	t = gate.ticket_context(ticket)
 	get_adapter().check_permission(ticket, "read")
@@ -74,6 +78,14 @@ def composer_context(ticket: str) -> dict:
 		"whatsapp": whatsapp,
 		"conversation": t.conversation,
 		"limits": {m: char_limit(t.platform, m) for m in modes(t.platform)},
+		# which reply modes can carry an image (None) or why not, and the ticket's images to choose from
+		"image_refusals": {
+			m: image_refusal(
+				t.platform, m, login=frappe.get_cached_value("Social Channel", t.channel, "instagram_login")
+			)
+			for m in modes(t.platform)
+		},
+		"images": ticket_images(ticket),
 		"signature": signature(settings.signature_style, frappe.utils.get_fullname()),
 		"thread": list(reversed(thread)),
 		"can_post": gate.can_post(t.channel),
@@ -264,3 +276,26 @@ def incident_action(
 	if action in ("post_update", "answer_all", "resolve"):
 		return getattr(incidents, action)(incident)
 	frappe.throw(frappe._("Unknown incident action {0}").format(action))
+
+
+IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp")
+
+
+def ticket_images(ticket: str) -> list[dict]:
+	"""The ticket's image files the user may read (Frappe's own permission query), newest first."""
+	rows = frappe.get_list(
+		"File",
+		filters={
+			"attached_to_doctype": get_adapter().doctype,
+			"attached_to_name": ticket,
+			"is_folder": 0,
+		},
+		fields=["file_url", "file_name"],
+		order_by="creation desc",
+		limit_page_length=50,
+	)
+	return [
+		{"value": r.file_url, "label": r.file_name}
+		for r in rows
+		if (r.file_name or "").rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS
+	]

@@ -19,6 +19,7 @@ from frappe.utils import add_to_date, cint, now_datetime
 from social_support.core.rows import update_row
 from social_support.platforms import get_family
 from social_support.platforms.base import DeliveryStatus, clean_text, redact_payload, redact_secrets
+from social_support.platforms.hosts import sandbox_origin
 
 from .pipeline import DUPLICATE, NEW, SKIPPED, UPDATED, Context, process_item
 
@@ -304,7 +305,13 @@ def process_claimed(name: str) -> str:
 		items = parse_event(event)[:MAX_ITEMS_PER_EVENT]
 		outcome["total"] = len(items)
 		ctx = Context(
-			event.channel, event.platform, event.name, frappe.get_cached_doc("Social Support Settings")
+			event.channel,
+			event.platform,
+			event.name,
+			frappe.get_cached_doc("Social Support Settings"),
+			sandbox_origin(frappe.get_cached_value("Social Channel", event.channel, "api_base_url"))
+			if event.channel
+			else None,
 		)
 		for i, item in enumerate(items):
 			last = i == len(items) - 1

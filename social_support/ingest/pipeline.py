@@ -13,7 +13,14 @@ from frappe.utils import cint, get_datetime, now_datetime
 
 from social_support.core.keys import message_key
 from social_support.core.rows import update_row
-from social_support.core.text import clean_text, subject_from, to_html, to_system_time
+from social_support.core.text import (
+	clean_text,
+	media_html,
+	message_html,
+	subject_from,
+	to_html,
+	to_system_time,
+)
 from social_support.outbound.ack import maybe_acknowledge
 from social_support.platforms.base import (
 	ACTION_CREATE,
@@ -29,6 +36,7 @@ from social_support.surveys.answers import rating_in_channel
 from social_support.tickets import NewTicket, get_adapter
 
 from . import continuity, customers, triage, whatsapp
+from .media import media_json, queue_download
 from .profiles import customer_of, ensure_profile, raised_by_for
 
 NEW, DUPLICATE, UPDATED, SKIPPED = "new", "duplicate", "updated", "skipped"
@@ -41,13 +49,15 @@ class Context:
 	platform: str
 	event: str | None
 	settings: object
+	# the channel's API origin when it is the sandbox: its media host counts for this channel only
+	sandbox_origin: tuple | None = None
 
 
 def process_item(ctx: Context, item: InboundItem) -> str:
 	# the one gate for outside values: ids checked (an item without a valid author id is refused
 	# with InvalidItem, which fails its event visibly), links and media only on the platforms'
 	# own hosts, names defused, text size-limited
-	item = clean_item(item)
+	item = clean_item(item, sandbox_origin=ctx.sandbox_origin)
 	arrived_as = item.author.user_id
 	item = whatsapp.same_customer(item)  # WhatsApp: one customer whatever id form they arrive with
 	key = message_key(ctx.channel, item.external_id)
@@ -89,7 +99,7 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 			"author_handle": item.author.handle,
 			"author_name": item.author.name,
 			"text": item.text,
-			"attachments": "\n".join(item.attachments) or None,
+			"media": media_json(item.media),
 			"thread_key": thread_key,
 			"root_external_id": thread_root(thread_key) or item.root_external_id,
 			"parent_external_id": item.parent_external_id,
@@ -112,12 +122,14 @@ def process_item(ctx: Context, item: InboundItem) -> str:
 	if ticket:
 		values.update(reference_doctype=get_adapter().doctype, reference_name=ticket, communication=comm)
 	update_row("Social Message", msg.name, values)
+	if inbound and ticket and item.media:
+		queue_download(ctx.channel, msg.name)  # after commit, in a job of its own: never in this transaction
 	return NEW
 
 
 def _existing(key: str):
 	rows = frappe.db.sql(
-		"""select name, text, status, direction, reference_name, communication, edited_on
+		"""select name, text, status, direction, reference_name, communication, edited_on, media
 		from `tabSocial Message` where message_key=%s""",
 		(key,),
 		as_dict=True,
@@ -239,6 +251,8 @@ def _complete(ctx: Context, existing) -> str:
 	contact = profile.contact if profile else None
 	comm = _add_inbound(get_adapter(), msg.reference_name, msg, profile, contact, ctx.settings)
 	update_row("Social Message", msg.name, {"communication": comm})
+	if msg.get("media"):
+		queue_download(ctx.channel, msg.name)  # its download was never queued either
 	return UPDATED
 
 
@@ -272,7 +286,7 @@ def open_ticket(
 				platform=msg.platform,
 				thread_key=msg.thread_key,
 				subject=subject,
-				description_html=to_html(msg.text) or frappe.utils.escape_html(frappe._("(attachment)")),
+				description_html=message_html(msg.text, msg.get("media")),
 				raised_by=raised_by,
 				contact=contact,
 				customer=customer,
@@ -312,7 +326,7 @@ def _add_inbound(
 ) -> str:
 	comm = adapter.add_message(
 		ticket,
-		html=to_html(msg.text) or frappe.utils.escape_html(frappe._("(attachment)")),
+		html=message_html(msg.text, msg.get("media")),
 		sender=sender or raised_by_for(profile, contact, settings),
 		sender_name=msg.author_name or msg.author_handle,
 		sent_on=msg.posted_on,
@@ -333,7 +347,7 @@ def _attach_outbound(ctx, item, msg, thread_key, posted_on):
 	# a reply sent from the app already has its Communication (matched by external id upstream)
 	comm = adapter.add_message(
 		ref.name,
-		html=to_html(item.text),
+		html=message_html(item.text, msg.get("media")),
 		sender=frappe.session.user if frappe.session.user not in (None, "Guest") else "Administrator",
 		sender_name=item.author.handle or item.author.name,
 		sent_on=posted_on,
@@ -388,6 +402,7 @@ def _apply_edit(existing, item: InboundItem) -> str:
 			existing.communication,
 			"content",
 			to_html(text)
+			+ media_html(existing.media)
 			+ "<p><em>"
 			+ frappe.utils.escape_html(frappe._("(edited on the platform)"))
 			+ "</em></p>",

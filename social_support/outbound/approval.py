@@ -82,13 +82,13 @@ def approve(name: str, text: str | None = None) -> dict:
 			frappe.throw("<br>".join(frappe.utils.escape_html(e) for e in errors), title=_("Reply not sent"))
 		reply.text, reply.final_text = body, final
 		reply.warnings = "\n".join(c.message for c in checks) or None
-	holding = holding_approvers(reply.approvals, reply.final_text)
+	holding = holding_approvers(reply.approvals, reply.final_text, reply.get("image_hash"))
 	if user in holding:
 		frappe.throw(
 			_("You have already approved this reply; the next tier needs another approver."),
 			frappe.PermissionError,
 		)
-	current = text_hash(reply.final_text)
+	current = text_hash(reply.final_text, reply.get("image_hash"))
 	reply.append(
 		"approvals",
 		{"tier": len(holding) + 1, "approver": user, "approved_on": now_datetime(), "text_hash": current},

@@ -45,6 +45,7 @@ from social_support.platforms.meta import PRIVATE_REPLY_WINDOW_DAYS, messaging_w
 from social_support.platforms.x import rules as x_rules
 from social_support.tickets import get_adapter
 
+from . import images
 from .compose import compose, errors_of, final_checks
 from .constants import (
 	APPROVED,
@@ -492,10 +493,12 @@ def submit(
 	signer: str | None = None,
 	whatsapp_template: str | None = None,
 	template_values: dict | None = None,
+	image: str | None = None,
 ) -> dict:
 	"""Create, check, hold or queue one outbound item. Returns {name, status, warnings,
 	approval_reasons, final_text, errors, existing}. ``signer``: the agent whose signature an
-	automatic message carries (a follow-up is signed by the agent the customer talked to)."""
+	automatic message carries (a follow-up is signed by the agent the customer talked to). ``image``:
+	the URL of one of the ticket's image files to send with the words (``images.for_reply``)."""
 	automatic = purpose in AUTOMATIC
 	user = APP_AUTHOR if automatic else frappe.session.user
 	if not automatic:
@@ -524,6 +527,7 @@ def submit(
 			return _result(existing, existing=True)
 	settings = frappe.get_cached_doc("Social Support Settings")
 	gesture = route.mode in GESTURES
+	attached = None if gesture else images.for_reply(route, image, user)  # refused before anything is stored
 	if route.mode == HIDE:
 		reason, rule = check_hide(route.in_reply_to, reason, rule, confirmed)
 		reason = " — ".join(p for p in (_(reason), rule, (details or "").strip()) if p)
@@ -565,6 +569,8 @@ def submit(
 			"messaging_tag": route.tag,
 			"text": body,
 			"final_text": final,
+			"image": attached[0] if attached else None,
+			"image_hash": attached[1] if attached else None,
 			"warnings": "\n".join(warnings) or None,
 			"error": "\n".join(errors)[:1000] or None,
 			"approvals_needed": tiers,

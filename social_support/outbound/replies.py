@@ -27,9 +27,11 @@ def create(
 	once_key: str | None = None,
 	whatsapp_template: str | None = None,
 	template_values: dict | None = None,
+	image: str | None = None,
 ) -> dict:
 	"""A reply on a ticket (by the agent in session, or the app for automatic purposes); on WhatsApp
-	outside the 24-hour window, an approved template with its values instead of free text."""
+	outside the 24-hour window, an approved template with its values instead of free text; ``image``:
+	the URL of one of the ticket's image files, where the platform allows one."""
 	route = gate.ticket_route(ticket_name, bool(private), in_reply_to)
 	return gate.submit(
 		purpose,
@@ -40,4 +42,5 @@ def create(
 		once_key=once_key,
 		whatsapp_template=whatsapp_template,
 		template_values=template_values,
+		image=image,
 	)

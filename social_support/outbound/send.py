@@ -12,6 +12,7 @@ the text as a duplicate has it already: it is looked up and the reply marked Sen
 from __future__ import annotations
 
 from datetime import timezone
+from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
@@ -37,6 +38,7 @@ from social_support.platforms.base import (
 from social_support.platforms.meta import messaging_window
 from social_support.tickets import get_adapter
 
+from . import images
 from .constants import (
 	ACKNOWLEDGEMENT,
 	ANSWERS,
@@ -87,6 +89,8 @@ FIELDS = [
 	"action_reason",
 	"whatsapp_template",
 	"template_values",
+	"image",
+	"image_hash",
 ]
 
 
@@ -109,6 +113,12 @@ def send_reply(name: str, client=None) -> str:
 	try:
 		assert_sendable(name)  # the approval record, again, right before any platform call
 	except NotSendable as e:
+		frappe.clear_messages()
+		return _fail(reply, str(e))
+	try:
+		# the approved bytes, read again (assert_sendable checked the approvals hold for their hash)
+		reply.outbound_image = images.for_send(reply)
+	except frappe.ValidationError as e:
 		frappe.clear_messages()
 		return _fail(reply, str(e))
 	try:
@@ -186,6 +196,17 @@ def _dispatch(client, reply):
 		from . import whatsapp
 
 		return whatsapp.dispatch(client, reply)
+	image = reply.get("outbound_image")
+	if image is not None:
+		if mode == PUBLIC:
+			return client.reply_public(target, text, image=image)
+		if mode == DM and reply.platform in (FACEBOOK, INSTAGRAM):
+			return _messenger_with_image(client, reply, image)
+		if mode == DM:
+			return client.send_dm(target, text, tag=_messaging_tag_now(reply), image=image)
+		if mode == POST:
+			return client.post(text, image=image)
+		raise PlatformError(f"an image cannot go with a {mode}")
 	if mode == PUBLIC:
 		return client.reply_public(target, text)
 	if mode == PRIVATE:
@@ -201,6 +222,23 @@ def _dispatch(client, reply):
 	if mode == HIDE:
 		return client.hide(target, True)
 	raise PlatformError(f"unknown reply mode {mode!r}")
+
+
+def _messenger_with_image(client, reply, image):
+	"""Messenger and Instagram carry an image as a message of its own: the image first, its id recorded and
+	committed at once, then the words. A retry never sends the image again (its id is on the reply);
+	after a lost answer the conversation is looked up for it first."""
+	tag = _messaging_tag_now(reply)
+	sent = frappe.db.get_value("Social Reply", reply.name, "image_message_id")
+	if not sent:
+		if cint(reply.attempts) > 1:
+			since = frappe.db.get_value("Social Reply", reply.name, "creation")
+			since = get_datetime(since).replace(tzinfo=ZoneInfo(frappe.utils.get_system_timezone()))
+			sent = client.find_sent_image(reply.target_id, since.astimezone(timezone.utc))
+		sent = sent or client.send_image_dm(reply.target_id, image, tag=tag).external_id
+		frappe.db.set_value("Social Reply", reply.name, "image_message_id", sent, update_modified=False)
+		frappe.db.commit()
+	return client.send_dm(reply.target_id, reply.final_text, tag=tag)
 
 
 def _messaging_tag_now(reply) -> str | None:

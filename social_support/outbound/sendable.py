@@ -23,20 +23,22 @@ class NotSendable(frappe.ValidationError):
 	"""The reply's approval record does not allow sending it."""
 
 
-def text_hash(text: str | None) -> str:
-	return hashlib.sha256((text or "").encode("utf-8")).hexdigest()
+def text_hash(text: str | None, image_hash: str | None = None) -> str:
+	"""What an approval is given to: the final text, and the image's SHA-256 when one goes with it."""
+	payload = (text or "") + (f"\x00image:{image_hash}" if image_hash else "")
+	return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def holding_approvers(rows, final_text: str | None) -> list[str]:
-	"""Approvers (in order, repeats kept) whose approval was given to this very text."""
-	current = text_hash(final_text)
+def holding_approvers(rows, final_text: str | None, image_hash: str | None = None) -> list[str]:
+	"""Approvers (in order, repeats kept) whose approval was given to this very text (and image)."""
+	current = text_hash(final_text, image_hash)
 	return [r.get("approver") for r in rows or [] if r.get("text_hash") == current]
 
 
 def mark_approved_by_policy(doc) -> None:
 	"""The app created the reply Approved (no reason to hold it): its final text is the approved one."""
 	if doc.status in (APPROVED, SENDING) and not cint(doc.approvals_needed):
-		doc.approved_text_hash = text_hash(doc.final_text)
+		doc.approved_text_hash = text_hash(doc.final_text, doc.get("image_hash"))
 
 
 def assert_sendable(reply_name: str) -> None:
@@ -58,6 +60,8 @@ def assert_sendable(reply_name: str) -> None:
 			"reference_doctype",
 			"reference_name",
 			"in_reply_to",
+			"image",
+			"image_hash",
 		],
 		as_dict=True,
 	)
@@ -69,7 +73,13 @@ def assert_sendable(reply_name: str) -> None:
 		)
 	if not reply.approved_text_hash:
 		raise NotSendable(_("Reply {0} has no approval on record.").format(reply_name))
-	if reply.approved_text_hash != text_hash(reply.final_text):
+	if bool(reply.image) != bool(reply.image_hash):
+		raise NotSendable(_("Reply {0}: its image has no approval on record.").format(reply_name))
+	if reply.approved_text_hash != text_hash(reply.final_text, reply.image_hash):
+		if reply.image_hash:
+			raise NotSendable(
+				_("The text or image of reply {0} is not what was approved.").format(reply_name)
+			)
 		raise NotSendable(_("The text of reply {0} is not the text that was approved.").format(reply_name))
 	needed = cint(reply.approvals_needed)
 	if needed > 0:
@@ -79,7 +89,7 @@ def assert_sendable(reply_name: str) -> None:
 			fields=["approver", "text_hash"],
 			order_by="idx asc",
 		)
-		approvers = holding_approvers(rows, reply.final_text)
+		approvers = holding_approvers(rows, reply.final_text, reply.image_hash)
 		if not all(approvers) or reply.author in approvers:
 			raise NotSendable(_("Reply {0} was approved by its own author.").format(reply_name))
 		if len(set(approvers)) != len(approvers):

@@ -2,7 +2,7 @@
 
 Names are defused (they live in Data fields the desk renders as HTML), handles that do not match
 their platform's pattern are dropped, permalinks not built from ids on the platform's own host
-are dropped (and rebuilt for profiles), media links not on the platforms' media hosts go.
+are dropped (and rebuilt for profiles), avatars not on the platforms' media hosts go.
 Message text needs no rewrite: the field is now a Code field, which the desk shows as text.
 """
 
@@ -54,10 +54,9 @@ def _label(value):
 
 
 def _messages():
-	for m in _rows(
-		"Social Message", ["platform", "author_name", "author_handle", "permalink", "attachments"]
-	):
-		media = [u for u in (clean_media_url(m.platform, a) for a in (m.attachments or "").splitlines()) if u]
+	# the former attachments column (media links) is moved to Social Message.media, cleaned again,
+	# by the patch move_attachments_to_media
+	for m in _rows("Social Message", ["platform", "author_name", "author_handle", "permalink"]):
 		_update(
 			"Social Message",
 			m,
@@ -65,7 +64,6 @@ def _messages():
 				"author_name": _label(m.author_name),
 				"author_handle": clean_handle(m.platform, m.author_handle),
 				"permalink": clean_permalink(m.platform, m.permalink),
-				"attachments": "\n".join(media) or None,
 			},
 		)
 

@@ -10,6 +10,9 @@ package module for a platform name. Every family package exposes the same functi
 - ``verify_signature(body: bytes, header: str | None, secrets: list[str]) -> bool``
 - ``webhook_account_ids(payload: dict) -> list[str]``
 - ``parse_webhook(payload: dict, account_id: str) -> list[InboundItem]``
+- ``media_request(config, media: Media) -> media.MediaRequest``: where one of its media is
+  downloaded from and with which credentials (see ``platforms/media.py``; a platform that serves
+  media by id resolves the id here).
 """
 
 from __future__ import annotations
@@ -49,3 +52,8 @@ def get_family(platform: str):
 
 def make_client(config: ChannelConfig):
 	return get_family(config.platform).make_client(config)
+
+
+def media_request(config: ChannelConfig, media):
+	"""How one of the channel's media is downloaded (the platform family's ``media_request``)."""
+	return get_family(config.platform).media_request(config, media)

@@ -98,8 +98,7 @@ class InboundItem:
 	parent_external_id: str | None = None  # what it answers (comment parent, tweet replied to)
 	root_external_id: str | None = None  # the post a comment sits under / X conversation id
 	permalink: str | None = None
-	attachments: list[str] = field(default_factory=list)  # URLs
-	media: list[Media] = field(default_factory=list)  # typed attachments (see Media)
+	media: list[Media] = field(default_factory=list)  # attachments (see Media)
 	stream: str | None = None  # poll stream or webhook field it came from
 	summoned: bool | None = None  # X: the post @mentions the account or quotes it (None = not known)
 
@@ -140,6 +139,15 @@ class RateLimit:
 		if self.remaining is not None and self.remaining <= 0:
 			return True
 		return self.usage_percent is not None and self.usage_percent >= 95
+
+
+@dataclass
+class OutboundImage:
+	"""An image an agent attaches to a reply: its bytes, its type (read from the bytes) and a name."""
+
+	data: bytes
+	mime_type: str
+	file_name: str = "image"
 
 
 @dataclass
@@ -486,10 +494,33 @@ MEDIA_HOSTS = {
 	WHATSAPP: ("lookaside.fbsbx.com",),
 }
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]{1,2000}")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# where a sandbox serves media: a path of its own on the channel's loopback API origin
+SANDBOX_MEDIA_PATH = "/_media/"
+
+Origin = tuple[str, str, int]
 
 
-def clean_media_url(platform: str, value: Any) -> str | None:
-	"""An https URL on one of the platform's media hosts (".host" = any subdomain), else None."""
+def url_origin(url: str | None) -> Origin | None:
+	"""(scheme, host, port) of a URL, the default port filled in; None when it has no host."""
+	try:
+		parts = urlsplit(url or "")
+		port = parts.port
+	except ValueError:
+		return None
+	scheme = parts.scheme.lower()
+	if scheme not in _DEFAULT_PORTS or not parts.hostname:
+		return None
+	return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+
+
+def clean_media_url(platform: str, value: Any, *, sandbox_origin: Origin | None = None) -> str | None:
+	"""An https URL on one of the platform's media hosts (".host" = any subdomain), else None.
+
+	``sandbox_origin``: the origin of a channel's API base URL when it is this machine (the
+	sandbox, see ``hosts.sandbox_origin``); URLs under its media path count as media then, and only
+	for that channel.
+	"""
 	url = _str_id(value)
 	if not _URL_CHARS.fullmatch(url):
 		return None
@@ -499,7 +530,11 @@ def clean_media_url(platform: str, value: Any) -> str | None:
 	except ValueError:
 		return None
 	host = (parts.hostname or "").lower()
-	if parts.scheme != "https" or parts.username or parts.password or port not in (None, 443) or not host:
+	if parts.username or parts.password or not host:
+		return None
+	if sandbox_origin is not None and url_origin(url) == sandbox_origin:
+		return url if parts.path.startswith(SANDBOX_MEDIA_PATH) else None
+	if parts.scheme != "https" or port not in (None, 443):
 		return None
 	for allowed in MEDIA_HOSTS.get(platform, ()):
 		if host == allowed or (allowed.startswith(".") and host.endswith(allowed)):
@@ -507,19 +542,91 @@ def clean_media_url(platform: str, value: Any) -> str | None:
 	return None
 
 
+MAX_MEDIA = 20  # per message; more than any platform sends
+MAX_CAPTION = 280
+_MEDIA_ID = re.compile(r"[A-Za-z0-9_.:-]{1,120}")
+_MIME = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,63}/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}")
+_FILE_NAME_BAD = re.compile(r"[^A-Za-z0-9 ._()\-]+")
+MAX_FILE_NAME = 100
+
+
+def clean_mime_type(value: Any) -> str | None:
+	"""``type/subtype`` in lower case without parameters (``; charset=...``), else None."""
+	mime = _str_id(value).split(";")[0].strip().lower()
+	return mime if _MIME.fullmatch(mime) else None
+
+
+def clean_file_name(value: Any) -> str | None:
+	"""A file name that is only a name: no folders, no markup, no control or odd characters, no
+	leading dot, bounded; None when nothing is left."""
+	name = _str_id(value).replace("\\", "/").rsplit("/", 1)[-1]
+	name = _FILE_NAME_BAD.sub("_", _CONTROL.sub("", name)).strip(" ._")
+	if len(name) > MAX_FILE_NAME:
+		stem, dot, ext = name.rpartition(".")
+		ext = ext[:10] if dot else ""
+		name = (stem if dot else name)[: MAX_FILE_NAME - len(ext) - 1].rstrip(" ._") + (
+			"." + ext if ext else ""
+		)
+	return name or None
+
+
+def clean_media(platform: str, media: Any, *, sandbox_origin: Origin | None = None) -> list[Media]:
+	"""What may be stored of a message's attachments: a kind from :data:`MEDIA_KINDS` (else
+	``file``), a URL only on the platform's media hosts, a media id of id characters, a MIME type of
+	MIME characters, a defused file name, a whole non-negative size, a one-line caption. An
+	attachment with neither a URL nor a media id is dropped; at most :data:`MAX_MEDIA`."""
+	out: list[Media] = []
+	for m in media or []:
+		if not isinstance(m, Media):
+			continue
+		url = clean_media_url(platform, m.url, sandbox_origin=sandbox_origin)
+		media_id = _str_id(m.media_id) if _MEDIA_ID.fullmatch(_str_id(m.media_id)) else None
+		if not url and not media_id:
+			continue
+		try:
+			size = int(m.size) if m.size is not None and not isinstance(m.size, bool) else None
+		except (TypeError, ValueError):
+			size = None
+		out.append(
+			Media(
+				kind=m.kind if m.kind in MEDIA_KINDS else MEDIA_FILE,
+				url=url,
+				media_id=media_id,
+				mime_type=clean_mime_type(m.mime_type),
+				file_name=clean_file_name(m.file_name),
+				size=size if size is not None and size >= 0 else None,
+				caption=clean_text(m.caption, single_line=True, limit=MAX_CAPTION) or None,
+			)
+		)
+		if len(out) >= MAX_MEDIA:
+			break
+	return out
+
+
+def media_from_dicts(rows: Any) -> list[Media]:
+	"""Stored media (a list of dicts, as on the Social Message) back into :class:`Media`."""
+	names = set(Media.__dataclass_fields__)
+	return [
+		Media(**{k: v for k, v in r.items() if k in names})
+		for r in rows or []
+		if isinstance(r, dict) and r.get("kind")
+	]
+
+
 _THREAD_KEY = re.compile(r"public:([0-9_]{1,130}):([0-9]{1,25})|dm:([0-9]{1,25})")
 # WhatsApp is private only: dm:<wa_id or business-scoped user id>
 _WA_THREAD_KEY = re.compile(r"dm:([A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}|[0-9]{6,15})")
 
 
-def clean_item(item: InboundItem) -> InboundItem:
+def clean_item(item: InboundItem, *, sandbox_origin: Origin | None = None) -> InboundItem:
 	"""The item as the app may store it (a copy): the one gate between a platform and the database.
 
 	Refused with :class:`InvalidItem` (its event fails visibly): an unknown platform, a message
 	without a valid platform id, a new or edited message without a valid author id (it is never
 	filed under a shared "None" customer), a thread key not built from valid ids. Dropped to
 	None: handles that do not match the platform's pattern, permalinks not on the platform's own
-	host, media not on its media hosts, odd parent/root ids. Text and names: :func:`clean_text`.
+	host, media not on its media hosts (:func:`clean_media`; ``sandbox_origin`` for a channel that
+	talks to the sandbox), odd parent/root ids. Text and names: :func:`clean_text`.
 	"""
 	platform = item.platform
 	if platform not in PLATFORMS:
@@ -553,7 +660,6 @@ def clean_item(item: InboundItem) -> InboundItem:
 			f"{where}: refused, its conversation "
 			f"{clean_text(item.thread_key, single_line=True, limit=80)!r} is not built from valid ids"
 		)
-	attachments = [u for u in (clean_media_url(platform, a) for a in item.attachments or []) if u]
 	return replace(
 		item,
 		external_id=_str_id(item.external_id),
@@ -562,7 +668,7 @@ def clean_item(item: InboundItem) -> InboundItem:
 		parent_external_id=_object_or_none(platform, item.parent_external_id),
 		root_external_id=_object_or_none(platform, item.root_external_id),
 		permalink=clean_permalink(platform, item.permalink),
-		attachments=attachments,
+		media=clean_media(platform, item.media, sandbox_origin=sandbox_origin),
 		stream=item.stream if re.fullmatch(r"[a-z_]{1,40}", item.stream or "") else None,
 	)
 

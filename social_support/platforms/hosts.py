@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from .base import FACEBOOK, INSTAGRAM, WHATSAPP, X
+from .base import FACEBOOK, INSTAGRAM, WHATSAPP, Origin, X, url_origin
 
 OFFICIAL_API_HOSTS: dict[str, tuple[str, ...]] = {
 	X: ("api.x.com", "api.twitter.com", "upload.twitter.com"),
@@ -35,17 +35,20 @@ def is_loopback(host: str | None) -> bool:
 		return False
 
 
-def origin(url: str | None) -> tuple[str, str, int] | None:
+def origin(url: str | None) -> Origin | None:
 	"""(scheme, host, port) of a URL, the default port filled in; None when it has no host."""
-	try:
-		parts = urlsplit(url or "")
-		port = parts.port
-	except ValueError:
-		return None
-	scheme = parts.scheme.lower()
-	if scheme not in _DEFAULT_PORTS or not parts.hostname:
-		return None
-	return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+	return url_origin(url)
+
+
+def sandbox_origin(api_base_url: str | None) -> Origin | None:
+	"""The origin of a channel's API base URL when it is this machine (the sandbox), else None.
+
+	Only then do the sandbox's media URLs (``base.SANDBOX_MEDIA_PATH`` on that origin) count as the
+	channel's media: a channel on the official hosts accepts media from the platform's media hosts
+	only, and never from this machine.
+	"""
+	o = url_origin(api_base_url)
+	return o if o is not None and is_loopback(o[1]) else None
 
 
 def base_url_problem(url: str, platform: str, *, allow_any_host: bool = False) -> str | None:

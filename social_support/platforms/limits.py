@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from .base import FACEBOOK, INSTAGRAM, WHATSAPP, X
+from .base import FACEBOOK, INSTAGRAM, WHATSAPP, OutboundImage, X
+from .meta.client import image_problem as meta_image_problem
 from .meta.constants import CHAR_LIMITS as META
 from .whatsapp.constants import CHAR_LIMITS as WA
 from .whatsapp.constants import SERVICE_WINDOW_HOURS
+from .x.client import image_problem as x_image_problem
 from .x.constants import CHAR_LIMITS as XL
 
 PUBLIC, DM, PRIVATE = "Public Reply", "Direct Message", "Private Reply"
+POST = "Post"
 
 LIMITS = {
 	(X, PUBLIC): XL["post"],
@@ -36,3 +39,19 @@ def messaging_window_hours(platform: str) -> int | None:
 
 def modes(platform: str) -> list[str]:
 	return [m for (p, m) in LIMITS if p == platform]
+
+
+def image_refusal(
+	platform: str, mode: str, image: OutboundImage | None = None, login: str | None = None
+) -> str | None:
+	"""Why an image cannot go with a reply of this mode on this platform (a sentence for the agent),
+	or None when it can. ``image``: also its type and size against the platform's limits; ``login``:
+	an Instagram channel's login (Instagram Login channels upload no message images)."""
+	if platform == X:
+		if mode not in (PUBLIC, DM, POST):
+			return "X has no private replies; an image goes with a public reply, a post or a DM"
+		return x_image_problem(image) if image is not None else None
+	if platform in (FACEBOOK, INSTAGRAM):
+		short = {PUBLIC: "public", DM: "dm", PRIVATE: "private", POST: "post"}.get(mode, mode)
+		return meta_image_problem(platform, short, image, login)
+	return f"{platform} replies carry no images in this app"

@@ -73,6 +73,7 @@ class GraphApi:
 		self.instagram_tokens: dict[str, tuple[float, float, bool]] = {}
 		self.instagram_app_secret = "ig-app-secret"
 		self.private_profiles: set[str] = set()  # people whose profile the app may not read
+		self.stored_attachments: dict[str, dict] = {}  # Attachment Upload API: attachment_id -> asset
 
 	# --- python API ------------------------------------------------------------------------
 	def next_id(self) -> str:
@@ -91,11 +92,37 @@ class GraphApi:
 		u = self.users.get(str(user_id)) or {"id": str(user_id), "name": f"User {user_id}"}
 		return {"id": u["id"], "name": u.get("name") or u.get("username")}
 
+	def attachment(
+		self,
+		kind: str = "image",
+		data: bytes = b"\x89PNG\r\n\x1a\n sandbox image",
+		content_type: str = "image/png",
+		name: str | None = None,
+	) -> dict:
+		"""A file the way Meta serves a message's or comment's attachment (bytes on the media host,
+		``*.fbcdn.net`` / ``lookaside.fbsbx.com`` on the real one). ``kind``: image, video, audio,
+		file or sticker."""
+		aid = self.next_id()
+		url = self.sandbox.host_media(data, content_type, f"graph/{aid}")
+		return {
+			"id": aid,
+			"kind": kind,
+			"url": url,
+			"mime_type": content_type,
+			"name": name,
+			"size": len(data),
+		}
+
 	def page_post(self, page_id: str = PAGE_ID, text: str = "", at: float | None = None) -> dict:
 		return self._post(page_id, page_id, text, at)
 
-	def visitor_post(self, page_id: str, user_id: str, text: str, at: float | None = None) -> dict:
-		return self._post(page_id, user_id, text, at)
+	def visitor_post(
+		self, page_id: str, user_id: str, text: str, at: float | None = None, attachment: dict | None = None
+	) -> dict:
+		post = self._post(page_id, user_id, text, at)
+		if attachment:
+			post["_attachment"] = attachment
+		return post
 
 	def _post(self, page_id: str, author: str, text: str, at: float | None) -> dict:
 		with self.sandbox.lock:
@@ -118,7 +145,13 @@ class GraphApi:
 			return media
 
 	def comment(
-		self, object_id: str, user_id: str, text: str, parent_id: str | None = None, at: float | None = None
+		self,
+		object_id: str,
+		user_id: str,
+		text: str,
+		parent_id: str | None = None,
+		at: float | None = None,
+		attachment: dict | None = None,
 	) -> dict:
 		"""A comment on a Facebook post or Instagram media (``parent_id``: the comment it answers)."""
 		with self.sandbox.lock:
@@ -131,6 +164,8 @@ class GraphApi:
 				"text": text,
 				"_ts": ts,
 			}
+			if attachment:
+				cm["_attachment"] = attachment
 			self.comments.append(cm)
 			for post in self.posts:
 				if post["id"] == str(object_id):
@@ -138,7 +173,13 @@ class GraphApi:
 			return cm
 
 	def message(
-		self, account_id: str, sender_id: str, text: str, platform: str = "messenger", at: float | None = None
+		self,
+		account_id: str,
+		sender_id: str,
+		text: str,
+		platform: str = "messenger",
+		at: float | None = None,
+		attachments: list[dict] | None = None,
 	) -> dict:
 		"""A customer's DM to the Page (messenger) or the Instagram account (instagram); opens the 24 h window."""
 		with self.sandbox.lock:
@@ -152,6 +193,8 @@ class GraphApi:
 				"message": text,
 				"_ts": ts,
 			}
+			if attachments:
+				msg["_attachments"] = list(attachments)
 			self.messages.append(msg)
 			self.last_customer_message[(str(account_id), str(sender_id))] = ts
 			return msg
@@ -198,6 +241,8 @@ class GraphApi:
 				"message": cm["text"],
 				"created_time": int(cm["_ts"]),
 			}
+			if cm.get("_attachment"):
+				value["photo"] = cm["_attachment"]["url"]
 			return {
 				"object": "page",
 				"entry": [{"id": post["_page"], "time": now, "changes": [{"field": "feed", "value": value}]}],
@@ -212,6 +257,10 @@ class GraphApi:
 				"message": post["message"],
 				"created_time": int(post["_ts"]),
 			}
+			a = post.get("_attachment")
+			if a:
+				value["item"] = "video" if a["kind"] == "video" else "photo"
+				value["video" if a["kind"] == "video" else "photo"] = a["url"]
 			return {
 				"object": "page",
 				"entry": [{"id": post["_page"], "time": now, "changes": [{"field": "feed", "value": value}]}],
@@ -245,6 +294,8 @@ class GraphApi:
 				"timestamp": int(m["_ts"] * 1000),
 				"message": {"mid": m["id"], "text": m["message"]},
 			}
+			if m.get("_attachments"):
+				event["message"]["attachments"] = [self._webhook_attachment(a) for a in m["_attachments"]]
 			if echo:
 				event["message"]["is_echo"] = True
 			obj = "page" if m["_platform"] == "messenger" else "instagram"
@@ -253,6 +304,45 @@ class GraphApi:
 				"entry": [{"id": m["_account"], "time": int(m["_ts"] * 1000), "messaging": [event]}],
 			}
 		raise ValueError(f"unknown webhook kind {kind!r}")
+
+	@staticmethod
+	def _webhook_attachment(a: dict) -> dict:
+		"""An attachment as Messenger / Instagram webhooks carry it: ``type`` and ``payload.url``."""
+		if a["kind"] == "sticker":
+			return {"type": "image", "payload": {"url": a["url"], "sticker_id": 369239263222822}}
+		if a["kind"] in ("share", "story_mention", "ig_reel"):
+			return {"type": a["kind"], "payload": {"url": a["url"]}}
+		return {"type": a["kind"], "payload": {"url": a["url"]}}
+
+	@staticmethod
+	def _graph_attachment(a: dict) -> dict:
+		"""An attachment as ``messages{attachments}`` reads it."""
+		out = {"id": a["id"], "mime_type": a["mime_type"], "size": a["size"]}
+		if a.get("name"):
+			out["name"] = a["name"]
+		if a["kind"] in ("image", "sticker"):
+			out["image_data"] = {
+				"url": a["url"],
+				"preview_url": a["url"],
+				"render_as_sticker": a["kind"] == "sticker",
+			}
+		elif a["kind"] == "video":
+			out["video_data"] = {"url": a["url"], "preview_url": a["url"]}
+		else:
+			out["file_url"] = a["url"]
+		return out
+
+	@staticmethod
+	def _feed_attachment(a: dict) -> dict:
+		"""A post's or comment's attachment as the feed reads it (the image's ``src``, a video's ``source``)."""
+		media = {"image": {"src": a["url"], "width": 720, "height": 720}}
+		if a["kind"] == "video":
+			media["source"] = a["url"]
+		return {
+			"media_type": "video" if a["kind"] == "video" else "photo",
+			"media": media,
+			"target": {"id": a["id"]},
+		}
 
 	@staticmethod
 	def deliver_webhook(url: str, app_secret: str, payload: dict, timeout: float = 10) -> tuple[int, str]:
@@ -387,7 +477,7 @@ class GraphApi:
 			if req.method == "GET":
 				resp = self._read(req, params, token, obj, edge)
 			else:
-				resp = self._write(params, obj, edge)
+				resp = self._write(params, obj, edge, req)
 		return self._respond(resp)
 
 	def issue_instagram_token(
@@ -474,6 +564,8 @@ class GraphApi:
 		}
 		if cm["_parent"]:
 			out["parent"] = {"id": cm["_parent"]}
+		if cm.get("_attachment"):
+			out["attachment"] = self._feed_attachment(cm["_attachment"])
 		return out
 
 	def _read(self, req, params, token, obj, edge):
@@ -501,6 +593,8 @@ class GraphApi:
 					"from": self._from(p["_author"]),
 					"permalink_url": f"https://www.facebook.com/{p['id']}",
 				}
+				if p.get("_attachment"):
+					row["attachments"] = {"data": [self._feed_attachment(p["_attachment"])]}
 				if comments:
 					row["comments"] = {"data": [self._comment_obj(c, False) for c in comments]}
 				rows.append(row)
@@ -547,6 +641,15 @@ class GraphApi:
 									"from": self._participant(x["_from"]),
 									"to": {"data": [self._participant(x["_to"])]},
 								}
+								| (
+									{
+										"attachments": {
+											"data": [self._graph_attachment(a) for a in x["_attachments"]]
+										}
+									}
+									if x.get("_attachments")
+									else {}
+								)
 								for x in msgs
 							]
 						},
@@ -588,10 +691,23 @@ class GraphApi:
 		return out
 
 	# --- writes ----------------------------------------------------------------------------
-	def _write(self, params: dict, obj: str, edge: str | None):
-		self.sent.append(
-			{"object": obj, "edge": edge, "params": {k: v for k, v in params.items() if k != "access_token"}}
+	IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp")
+	UPLOAD_MAX = 8 * 1024 * 1024  # Messenger attachments up to 8 MB for images, 25 MB for the rest
+
+	def _write(self, params: dict, obj: str, edge: str | None, req: Request | None = None):
+		files = (
+			req.multipart()[1]
+			if req is not None and req.headers.get("content-type", "").startswith("multipart/")
+			else {}
 		)
+		record = {
+			"object": obj,
+			"edge": edge,
+			"params": {k: v for k, v in params.items() if k != "access_token"},
+		}
+		if files:
+			record["files"] = {k: (f[0], f[1], len(f[2])) for k, f in files.items()}
+		self.sent.append(record)
 		if edge in ("comments", "replies"):
 			text = params.get("message") or ""
 			target = self._find_post(obj) or self._find_comment(obj) or self._find_media(obj)
@@ -599,17 +715,49 @@ class GraphApi:
 				return graph_error(
 					f"Unsupported post request. Object with ID '{obj}' does not exist.", 100, 33
 				)
-			if not text.strip():
+			source = files.get("source")
+			instagram = (
+				edge == "replies" or target in self.media or self._find_media(target.get("_object", ""))
+			)
+			if (source or params.get("attachment_url")) and instagram:
+				return graph_error("(#100) Instagram comments cannot carry an attachment", 100)
+			attachment = None
+			if source:
+				if source[1] not in self.IMAGE_TYPES or len(source[2]) > self.UPLOAD_MAX:
+					return graph_error("(#100) source must be an image of at most 8 MB", 100)
+				aid = self.next_id()
+				url = self.sandbox.host_media(source[2], source[1], f"graph/{aid}")
+				attachment = {
+					"id": aid,
+					"kind": "image",
+					"url": url,
+					"mime_type": source[1],
+					"name": source[0],
+					"size": len(source[2]),
+				}
+			elif params.get("attachment_url"):
+				aid = self.next_id()
+				attachment = {
+					"id": aid,
+					"kind": "image",
+					"url": params["attachment_url"],
+					"mime_type": "image/jpeg",
+					"name": None,
+					"size": 0,
+				}
+			if not text.strip() and not attachment:
 				return graph_error("(#100) The parameter message is required", 100)
 			if edge == "replies" and "_object" in target and target.get("_parent"):
 				return graph_error("(#10903) This comment cannot be replied to", 10903)
 			account = self._owner_of(target)
 			parent = obj if target in self.comments else None
 			on = target["_object"] if target in self.comments else obj
-			cm = self.comment(on, account, text, parent_id=parent)
+			cm = self.comment(on, account, text, parent_id=parent, attachment=attachment)
 			return Response(200, {"id": cm["id"]})
 		if edge == "messages":
-			return self._send_message(obj, params)
+			return self._send_message(obj, params, files.get("filedata"))
+		if edge == "message_attachments":
+			return self._store_attachment(params, files.get("filedata"))
 		if edge == "feed":
 			if not (params.get("message") or "").strip():
 				return graph_error("(#100) The parameter message is required", 100)
@@ -632,7 +780,33 @@ class GraphApi:
 			return target["_account"]
 		return self._owner_of(self._find_post(target["_object"]) or self._find_media(target["_object"]))
 
-	def _send_message(self, account: str, params: dict):
+	def _store_attachment(self, params: dict, filedata: tuple | None):
+		"""``POST /{page-id}/message_attachments``: an uploaded (``filedata``) or fetched (``url``) asset
+		kept for a later message; answers its ``attachment_id``."""
+		try:
+			message = json.loads(params.get("message") or "{}")
+		except ValueError:
+			return graph_error("(#100) param message must be JSON", 100)
+		atype = (message.get("attachment") or {}).get("type")
+		if atype not in ("image", "video", "audio", "file"):
+			return graph_error("(#100) Unsupported attachment type", 100)
+		if filedata is None:
+			return graph_error("(#100) Upload a file (filedata) or give a url", 100)
+		if atype == "image" and (filedata[1] not in self.IMAGE_TYPES or len(filedata[2]) > self.UPLOAD_MAX):
+			return graph_error("(#100) filedata must be an image of at most 8 MB", 100)
+		aid = self.next_id()
+		url = self.sandbox.host_media(filedata[2], filedata[1], f"graph/{aid}")
+		self.stored_attachments[aid] = {
+			"id": aid,
+			"kind": atype,
+			"url": url,
+			"mime_type": filedata[1],
+			"name": filedata[0],
+			"size": len(filedata[2]),
+		}
+		return Response(200, {"attachment_id": aid})
+
+	def _send_message(self, account: str, params: dict, filedata: tuple | None = None):
 		try:
 			recipient = json.loads(params.get("recipient") or "{}")
 			message = json.loads(params.get("message") or "{}")
@@ -670,7 +844,58 @@ class GraphApi:
 				return graph_error("(#100) Invalid messaging_type or tag", 100)
 			if not allowed:
 				return graph_error("(#10) This message is sent outside of allowed window.", 10, 2018278)
-		if not text.strip():
+		attachments = []
+		attachment = message.get("attachment")
+		if attachment:
+			if "comment_id" in recipient:
+				return graph_error("(#100) A private reply carries text only", 100)
+			if text:
+				return graph_error("(#100) A message has either text or an attachment", 100)
+			atype = attachment.get("type")
+			if atype not in ("image", "video", "audio", "file"):
+				return graph_error("(#100) Unsupported attachment type", 100)
+			payload = attachment.get("payload") or {}
+			if filedata is not None:
+				if platform == "instagram":
+					return graph_error(
+						"(#100) Instagram messages take an attachment by URL, not an upload", 100
+					)
+				if atype == "image" and (
+					filedata[1] not in self.IMAGE_TYPES or len(filedata[2]) > self.UPLOAD_MAX
+				):
+					return graph_error("(#100) filedata must be an image of at most 8 MB", 100)
+				aid = self.next_id()
+				url = self.sandbox.host_media(filedata[2], filedata[1], f"graph/{aid}")
+				attachments.append(
+					{
+						"id": aid,
+						"kind": atype,
+						"url": url,
+						"mime_type": filedata[1],
+						"name": filedata[0],
+						"size": len(filedata[2]),
+					}
+				)
+			elif payload.get("attachment_id"):
+				stored = self.stored_attachments.get(str(payload["attachment_id"]))
+				if not stored:
+					return graph_error("(#100) No such attachment_id", 100)
+				attachments.append(stored)
+			elif payload.get("url"):
+				aid = self.next_id()
+				attachments.append(
+					{
+						"id": aid,
+						"kind": atype,
+						"url": payload["url"],
+						"mime_type": "image/jpeg",
+						"name": None,
+						"size": 0,
+					}
+				)
+			else:
+				return graph_error("(#100) An attachment needs a url or an uploaded file", 100)
+		elif not text.strip():
 			return graph_error("(#100) message text is required", 100)
 		msg = {
 			"id": f"m_{self.next_id()}",
@@ -681,5 +906,10 @@ class GraphApi:
 			"message": text,
 			"_ts": now,
 		}
+		if attachments:
+			msg["_attachments"] = attachments
 		self.messages.append(msg)
-		return Response(200, {"recipient_id": to, "message_id": msg["id"]})
+		out = {"recipient_id": to, "message_id": msg["id"]}
+		if attachments:
+			out["attachment_id"] = attachments[0]["id"]
+		return Response(200, out)

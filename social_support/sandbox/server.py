@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,7 +35,10 @@ class Sandbox:
 		self.whatsapp = WhatsAppApi(self)
 		self.faults: list[Fault] = []
 		self.requests: list[Request] = []  # every request seen, for tests to inspect
-		self._httpd = ThreadingHTTPServer((host, port), _make_handler(self))
+		# the media host: name -> (bytes, content type, required Authorization or None, redirect or None)
+		self.media_files: dict[str, tuple[bytes, str, str | None, str | None]] = {}
+		self._media_ids = 0
+		self._httpd = _QuietServer((host, port), _make_handler(self))
 		self._httpd.daemon_threads = True
 		self._thread: threading.Thread | None = None
 
@@ -62,6 +66,45 @@ class Sandbox:
 	def __exit__(self, *exc) -> None:
 		self.stop()
 
+	# --- media host ------------------------------------------------------------------------
+	def host_media(
+		self,
+		data: bytes,
+		content_type: str,
+		name: str | None = None,
+		*,
+		auth: str | None = None,
+		redirect_to: str | None = None,
+	) -> str:
+		"""Serve ``data`` on the media host (``/_media/<name>`` on this server) and return its URL.
+
+		``auth``: the Authorization header a download must carry (``Bearer <token>``, or ``OAuth``
+		for an OAuth 1 signed request, as X's DM media on ton.twitter.com), else 401.
+		``redirect_to``: answer with a 302 to that URL instead of the bytes.
+		"""
+		with self.lock:
+			if name is None:
+				self._media_ids += 1
+				name = f"m{self._media_ids}"
+			self.media_files[name] = (data, content_type, auth, redirect_to)
+			return f"{self.url}/_media/{name}"
+
+	def _serve_media(self, req: Request) -> Response:
+		name = req.path[len("/_media/") :]
+		with self.lock:
+			found = self.media_files.get(name)
+		if found is None:
+			return Response(404, b"not found", {"Content-Type": "text/plain"})
+		data, ctype, auth, redirect_to = found
+		if auth is not None:
+			given = req.headers.get("authorization", "")
+			ok = given.startswith("OAuth ") if auth == "OAuth" else given == auth
+			if not ok:
+				return Response(401, b"unauthorized", {"Content-Type": "text/plain"})
+		if redirect_to:
+			return Response(302, b"", {"Location": redirect_to, "Content-Type": "text/plain"})
+		return Response(200, data, {"Content-Type": ctype})
+
 	# --- faults ----------------------------------------------------------------------------
 	def inject(
 		self, kind: str, path: str = ".*", method: str | None = None, count: int = 1, **params
@@ -72,7 +115,8 @@ class Sandbox:
 		(delay seconds, then a 504), expired_token, outside_window, drop_after (the request is
 		carried out, then the connection is closed without an answer: the client cannot know
 		whether it succeeded), slow (wait ``delay`` seconds, then carry the request out and answer
-		normally: a send still in flight while another worker looks).
+		normally: a send still in flight while another worker looks). ``skip=N``: the first N matching
+		requests pass untouched (the second call of a two-call send fails).
 		"""
 		if kind not in FAULT_KINDS:
 			raise ValueError(f"unknown fault {kind!r}; expected one of {FAULT_KINDS}")
@@ -87,6 +131,9 @@ class Sandbox:
 		with self.lock:
 			for f in self.faults:
 				if f.matches(req):
+					if int(f.params.get("skip") or 0) > 0:  # let the first ``skip`` matching requests through
+						f.params["skip"] = int(f.params["skip"]) - 1
+						continue
 					f.remaining -= 1
 					return f
 		return None
@@ -119,6 +166,8 @@ class Sandbox:
 			return self._control(req)
 		with self.lock:
 			self.requests.append(req)
+		if req.path.startswith("/_media/") and req.method == "GET":
+			return self._serve_media(req)
 		api = self.api_for(req.path)
 		if api is None:
 			return Response(404, {"error": f"no emulated API at {req.path}"})
@@ -160,6 +209,14 @@ class Sandbox:
 		return Response(404, {"error": f"unknown control action {action}"})
 
 
+class _QuietServer(ThreadingHTTPServer):
+	def handle_error(self, request, client_address):
+		# a client that hung up (a download stopped at its limit) is no emulator error
+
+		if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+			super().handle_error(request, client_address)
+
+
 def _make_handler(sandbox: Sandbox):
 	class Handler(BaseHTTPRequestHandler):
 		protocol_version = "HTTP/1.1"
@@ -193,7 +250,10 @@ def _make_handler(sandbox: Sandbox):
 				self.send_header(k, v)
 			self.send_header("Content-Length", str(len(payload)))
 			self.end_headers()
-			self.wfile.write(payload)
+			try:
+				self.wfile.write(payload)
+			except (BrokenPipeError, ConnectionResetError):
+				pass  # the client stopped reading (a download over its limit): nothing to answer
 
 		do_GET = do_POST = do_DELETE = do_PUT = _serve
 

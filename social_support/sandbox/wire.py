@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -37,9 +39,27 @@ class Request:
 			return {}
 		return json.loads(self.body)
 
+	def multipart(self) -> tuple[dict[str, str], dict[str, tuple[str | None, str, bytes]]]:
+		"""A multipart/form-data body: (fields, files by name as (file name, content type, bytes))."""
+		ctype = self.headers.get("content-type", "")
+		msg = message_from_bytes(f"Content-Type: {ctype}\r\n\r\n".encode() + self.body, policy=HTTP)
+		fields, files = {}, {}
+		for part in msg.iter_parts() if msg.is_multipart() else []:
+			name = part.get_param("name", header="content-disposition")
+			if not name:
+				continue
+			data = part.get_payload(decode=True) or b""
+			if part.get_filename() is not None:
+				files[name] = (part.get_filename(), part.get_content_type(), data)
+			else:
+				fields[name] = data.decode("utf-8")
+		return fields, files
+
 	def form(self) -> dict[str, str]:
 		"""Form or JSON body as a flat dict (facebook-sdk posts form data)."""
 		ctype = self.headers.get("content-type", "")
+		if ctype.startswith("multipart/form-data"):
+			return self.multipart()[0]
 		if "json" in ctype:
 			data = self.json()
 			return {k: v if isinstance(v, str) else json.dumps(v) for k, v in data.items()}

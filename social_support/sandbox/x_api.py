@@ -132,6 +132,8 @@ class XApi:
 		# "self-serve" (pay-per-use) or "enterprise": what X allows the app (see platforms/x/rules.py)
 		self.access = SELF_SERVE
 		self.consumed: dict[str, set[str]] = {}  # UTC day -> ids of posts read (X bills each once a day)
+		self.media: dict[str, dict] = {}  # media_key -> API v2 media object (plus private fields)
+		self.uploads: dict[str, dict] = {}  # media id -> {"owner", "type", "category", "bytes"}
 		self.add_user(ACCOUNT_ID, ACCOUNT_HANDLE, "Brand Support")
 
 	# --- python API (tests, demo) ----------------------------------------------------------
@@ -150,6 +152,31 @@ class XApi:
 			self.users[str(user_id)] = user
 			return user
 
+	def photo(self, data: bytes = b"\x89PNG\r\n\x1a\n sandbox photo", content_type: str = "image/png") -> str:
+		"""A photo as X serves it (bytes on the media host, ``pbs.twimg.com`` on the real one); its media key."""
+		key = f"3_{self.next_id()}"
+		url = self.sandbox.host_media(data, content_type, f"x/{key}")
+		self.media[key] = {"media_key": key, "type": "photo", "url": url, "_bytes": len(data)}
+		return key
+
+	def video(self, data: bytes = b"\x00\x00\x00\x18ftypmp42 sandbox video", gif: bool = False) -> str:
+		"""A video (or animated GIF, which X serves as mp4): a preview image and two mp4 variants."""
+		key = f"{16 if gif else 7}_{self.next_id()}"
+		small = self.sandbox.host_media(data[: max(1, len(data) // 2)], "video/mp4", f"x/{key}-s.mp4")
+		large = self.sandbox.host_media(data, "video/mp4", f"x/{key}-l.mp4")
+		preview = self.sandbox.host_media(b"\xff\xd8\xff preview", "image/jpeg", f"x/{key}.jpg")
+		self.media[key] = {
+			"media_key": key,
+			"type": "animated_gif" if gif else "video",
+			"preview_image_url": preview,
+			"variants": [
+				{"content_type": "application/x-mpegURL", "url": f"{self.sandbox.url}/_media/x/{key}.m3u8"},
+				{"content_type": "video/mp4", "bit_rate": 256000, "url": small},
+				{"content_type": "video/mp4", "bit_rate": 832000, "url": large},
+			],
+		}
+		return key
+
 	def post_tweet(
 		self,
 		author_id: str,
@@ -157,6 +184,7 @@ class XApi:
 		in_reply_to: str | None = None,
 		at: float | None = None,
 		quote_of: str | None = None,
+		media_keys: list[str] | None = None,
 	) -> dict:
 		"""A tweet by anyone (a customer mention, a reply, a quote, the account's own post). ``text``
 		is what X shows (rendered: t.co links, escaped entities); ``_source`` what was written.
@@ -184,6 +212,8 @@ class XApi:
 					mentioned.insert(0, self.users[parent["author_id"]])
 			if quote_of:
 				tweet.setdefault("referenced_tweets", []).append({"type": "quoted", "id": str(quote_of)})
+			if media_keys:
+				tweet["attachments"] = {"media_keys": list(media_keys)}
 			if mentioned:
 				seen = {}
 				for u in mentioned:
@@ -208,11 +238,20 @@ class XApi:
 				return True
 		return False
 
-	def send_dm_to(self, account_id: str, sender_id: str, text: str, at: float | None = None) -> dict:
-		"""A customer's DM to the account."""
-		return self._dm(str(sender_id), str(account_id), text, at)
+	def send_dm_to(
+		self,
+		account_id: str,
+		sender_id: str,
+		text: str,
+		at: float | None = None,
+		media_key: str | None = None,
+	) -> dict:
+		"""A customer's DM to the account (``media_key``: one attached photo or video, as X allows)."""
+		return self._dm(str(sender_id), str(account_id), text, at, media_key)
 
-	def _dm(self, sender: str, recipient: str, text: str, at: float | None = None) -> dict:
+	def _dm(
+		self, sender: str, recipient: str, text: str, at: float | None = None, media_key: str | None = None
+	) -> dict:
 		with self.sandbox.lock:
 			low, high = sorted([sender, recipient], key=int)
 			event = {
@@ -225,6 +264,8 @@ class XApi:
 				"created_at": _iso(at or time.time()),
 				"_recipient": recipient,
 			}
+			if media_key:
+				event["attachments"] = {"media_keys": [media_key]}
 			self.dms.append(event)
 			return event
 
@@ -271,6 +312,26 @@ class XApi:
 			"profile_image_url_https": u.get("profile_image_url"),
 			"followers_count": (u.get("public_metrics") or {}).get("followers_count", 0),
 		}
+
+	def _v1_media(self, key: str) -> dict:
+		"""A media object as v1.1 payloads carry it (``extended_entities.media`` / DM ``attachment.media``)."""
+		m = self.media[key]
+		out = {
+			"id_str": key.split("_", 1)[1],
+			"type": m["type"],
+			"media_url_https": m.get("url") or m.get("preview_image_url"),
+		}
+		if m.get("variants"):
+			out["video_info"] = {
+				"variants": [
+					{k if k != "bit_rate" else "bitrate": v for k, v in var.items()} for var in m["variants"]
+				]
+			}
+		return out
+
+	def _includes_media(self, objs: list[dict]) -> list[dict]:
+		keys = [k for o in objs for k in (o.get("attachments") or {}).get("media_keys") or []]
+		return [self._public(self.media[k]) for k in dict.fromkeys(keys) if k in self.media]
 
 	def webhook_payload(
 		self,
@@ -321,6 +382,9 @@ class XApi:
 					"text": q["text"],
 					"user": self._v1_user(q["author_id"]),
 				}
+			keys = (t.get("attachments") or {}).get("media_keys") or []
+			if keys:
+				obj["extended_entities"] = {"media": [self._v1_media(k) for k in keys if k in self.media]}
 			if len(t["text"]) > 140:
 				obj["text"] = t["text"][:140]
 				obj["truncated"] = True
@@ -339,7 +403,17 @@ class XApi:
 						"message_create": {
 							"target": {"recipient_id": e["_recipient"]},
 							"sender_id": e["sender_id"],
-							"message_data": {"text": e["text"], "entities": {}},
+							"message_data": {"text": e["text"], "entities": {}}
+							| (
+								{
+									"attachment": {
+										"type": "media",
+										"media": self._v1_media(e["attachments"]["media_keys"][0]),
+									}
+								}
+								if e.get("attachments")
+								else {}
+							),
 						},
 					}
 				],
@@ -362,6 +436,8 @@ class XApi:
 			t = self.tweet(tweet_id)
 			body = self._public(t)
 			includes = {"users": [self.users[t["author_id"]]] if t["author_id"] in self.users else []}
+			if self._includes_media([t]):
+				includes["media"] = self._includes_media([t])
 		else:
 			legacy = self.webhook_payload("dm", event_id=event_id, for_user_id=for_user_id)
 			body = {
@@ -524,6 +600,7 @@ class XApi:
 			("GET", r"^/2/users/me$", "me", self._me),
 			("GET", r"^/2/usage/tweets$", "usage", self._usage),
 			("POST", r"^/2/tweets$", "tweets", self._create_tweet),
+			("POST", r"^/2/media/upload$", "media_upload", self._upload),
 			("POST", r"^/2/users/(\w+)/likes$", "likes", self._like),
 			("POST", r"^/2/users/(\w+)/retweets$", "retweets", self._retweet),
 			("POST", r"^/2/dm_conversations/with/(\w+)/messages$", "dm_send", self._send_dm),
@@ -576,6 +653,10 @@ class XApi:
 			]
 			if refs:
 				body["includes"]["tweets"] = [self._public(r) for r in refs]
+			if "attachments.media_keys" in (req.query.get("expansions") or "").split(","):
+				media = self._includes_media(chunk)
+				if media:
+					body["includes"]["media"] = media
 		return Response(200, body)
 
 	@staticmethod
@@ -629,11 +710,60 @@ class XApi:
 	def _me(self, req, token):
 		return Response(200, {"data": self.users.get(self._me_id(token)) or {"id": self._me_id(token)}})
 
+	UPLOAD_CATEGORIES = ("tweet_image", "dm_image", "subtitles")
+	UPLOAD_TYPES = ("image/jpeg", "image/png", "image/webp", "image/bmp", "image/pjpeg", "image/tiff")
+	UPLOAD_MAX = 5 * 1024 * 1024
+
+	def _upload(self, req, token):
+		"""``POST /2/media/upload``, X's one-shot upload (images): JSON (``media`` base64) or multipart
+		(``media`` file), ``media_category`` required; images up to 5 MB."""
+		if req.headers.get("content-type", "").startswith("multipart/form-data"):
+			fields, files = req.multipart()
+			data = files.get("media", (None, None, b""))[2]
+		else:
+			fields = req.json() or {}
+			try:
+				data = base64.b64decode(fields.get("media") or "", validate=True)
+			except ValueError:
+				return _error(400, "Invalid Request", "media must be base64")
+		category, mtype = fields.get("media_category"), fields.get("media_type") or "image/jpeg"
+		if category not in self.UPLOAD_CATEGORIES:
+			return _error(
+				400, "Invalid Request", f"media_category must be one of {', '.join(self.UPLOAD_CATEGORIES)}"
+			)
+		if mtype not in self.UPLOAD_TYPES:
+			return _error(400, "Invalid Request", "media_type is not an image type this endpoint accepts")
+		if not data:
+			return _error(400, "Invalid Request", "media is required")
+		if len(data) > self.UPLOAD_MAX:
+			return _error(400, "Invalid Request", "Image file size must be <= 5242880 bytes")
+		mid = self.next_id()
+		self.uploads[mid] = {"owner": self._me_id(token), "type": mtype, "category": category, "bytes": data}
+		return Response(
+			200,
+			{"data": {"id": mid, "media_key": f"3_{mid}", "size": len(data), "expires_after_secs": 86400}},
+		)
+
+	def _attach_uploads(self, ids, me: str, category: str) -> list[str] | Response:
+		keys = []
+		for mid in ids or []:
+			up = self.uploads.get(str(mid))
+			if not up or up["owner"] != me:
+				return _error(400, "Invalid Request", f"Your media IDs are invalid: {mid}")
+			if up["category"] != category:
+				return _error(400, "Invalid Request", f"media {mid} was uploaded for {up['category']}")
+			key = f"3_{mid}"
+			url = self.sandbox.host_media(up["bytes"], up["type"], f"x/{key}")
+			self.media[key] = {"media_key": key, "type": "photo", "url": url, "_bytes": len(up["bytes"])}
+			keys.append(key)
+		return keys
+
 	def _create_tweet(self, req, token):
 		body = req.json()
 		me = self._me_id(token)
 		text = body.get("text") or ""
-		if not text.strip():
+		media_ids = (body.get("media") or {}).get("media_ids") or []
+		if not text.strip() and not media_ids:
 			return _error(400, "Invalid Request", "text is required")
 		if weighted_length(text) > 280:
 			return _error(400, "Invalid Request", "Tweet text is too long.")
@@ -648,7 +778,10 @@ class XApi:
 				"Forbidden",
 				"Reply to this post is not allowed: its author has not mentioned you or quoted your post.",
 			)
-		tweet = self.post_tweet(me, text, in_reply_to=reply_to)
+		keys = self._attach_uploads(media_ids, me, "tweet_image")
+		if isinstance(keys, Response):
+			return keys
+		tweet = self.post_tweet(me, text, in_reply_to=reply_to, media_keys=keys)
 		return Response(
 			201, {"data": {"id": tweet["id"], "text": tweet["text"], "edit_history_tweet_ids": [tweet["id"]]}}
 		)
@@ -670,10 +803,19 @@ class XApi:
 		return Response(200, {"data": {"retweeted": True}})
 
 	def _send_dm(self, req, token, participant):
-		text = (req.json() or {}).get("text") or ""
+		body = req.json() or {}
+		text = body.get("text") or ""
 		if len(text) > 10_000:
 			return _error(400, "Invalid Request", "text too long")
-		event = self._dm(self._me_id(token), str(participant), text)
+		ids = [a.get("media_id") for a in body.get("attachments") or [] if isinstance(a, dict)]
+		if len(ids) > 1:
+			return _error(400, "Invalid Request", "a Direct Message carries one media attachment")
+		if not text.strip() and not ids:
+			return _error(400, "Invalid Request", "text or attachments is required")
+		keys = self._attach_uploads(ids, self._me_id(token), "dm_image")
+		if isinstance(keys, Response):
+			return keys
+		event = self._dm(self._me_id(token), str(participant), text, media_key=keys[0] if keys else None)
 		return Response(
 			201, {"data": {"dm_conversation_id": event["dm_conversation_id"], "dm_event_id": event["id"]}}
 		)

@@ -171,7 +171,7 @@ class TestMarkupStaysText(ChannelCase):
 		# names live in Data fields, which the desk renders as HTML: defused, still readable
 		self.assertEqual(msg.author_name, '< img src=x onerror="window.__xss=1">')
 		self.assertEqual(msg.permalink, f"https://www.facebook.com/{cid}")
-		self.assertFalse(msg.attachments)  # not on a Meta media host
+		self.assertFalse(msg.media)  # not on a Meta media host
 		profile = frappe.get_doc("Social Profile", msg.social_profile)
 		contact = frappe.get_doc("Contact", profile.contact)
 		for value in (profile.display_name, contact.first_name, contact.last_name or "", contact.full_name):
@@ -220,7 +220,9 @@ class TestMarkupStaysText(ChannelCase):
 		work(self.fb.name)
 		msg = message(self.fb.name, post)
 		self.assertEqual(msg.permalink, f"https://www.facebook.com/{post}")
-		self.assertEqual(msg.attachments, "https://scontent.xx.fbcdn.net/v/t1/p.jpg?oh=1&oe=2")
+		self.assertEqual(
+			[m["url"] for m in json.loads(msg.media)], ["https://scontent.xx.fbcdn.net/v/t1/p.jpg?oh=1&oe=2"]
+		)
 		issue = issue_for(self.fb.name, public_thread_key(post, visitor))
 		self.assertEqual(issue.social_permalink, f"https://www.facebook.com/{post}")
 
@@ -249,7 +251,7 @@ class TestMarkupStaysText(ChannelCase):
 		self.assertIsNone(msg.author_handle)
 		self.assertEqual(msg.author_name, "< script>window.__xss=1< /script>")
 		self.assertIsNone(msg.permalink)
-		self.assertEqual(msg.attachments, "https://pbs.twimg.com/media/ok.jpg")
+		self.assertEqual([m["url"] for m in json.loads(msg.media)], ["https://pbs.twimg.com/media/ok.jpg"])
 		profile = frappe.get_doc("Social Profile", f"X-{author}")
 		self.assertEqual((profile.handle, profile.avatar_url, profile.profile_url), (None, None, None))
 
@@ -269,9 +271,15 @@ class TestMarkupStaysText(ChannelCase):
 				"author_name": HOSTILE_IMG,
 				"author_handle": HOSTILE_IMG,
 				"permalink": "javascript:alert(1)",
-				"attachments": "https://evil.example/a.png\nhttps://scontent.xx.fbcdn.net/ok.jpg",
 			},
 		)
+		# sites from before media: the former attachments column, moved by its own patch
+		old_column = frappe.db.has_column("Social Message", "attachments")
+		if old_column:
+			frappe.db.sql(
+				"update `tabSocial Message` set attachments=%s, media=null where name=%s",
+				("https://evil.example/a.png\nhttps://scontent.xx.fbcdn.net/ok.jpg", msg.name),
+			)
 		frappe.db.set_value(
 			"Social Profile",
 			profile.name,
@@ -282,14 +290,20 @@ class TestMarkupStaysText(ChannelCase):
 		frappe.db.commit()
 
 		importlib.import_module("social_support.patches.clean_stored_outside_text").execute()
+		importlib.import_module("social_support.patches.move_attachments_to_media").execute()
 		frappe.db.commit()
 
 		msg.reload()
 		self.assertEqual(msg.author_name, '< img src=x onerror="window.__xss=1">')
-		self.assertEqual(
-			(msg.author_handle, msg.permalink, msg.attachments),
-			(None, None, "https://scontent.xx.fbcdn.net/ok.jpg"),
-		)
+		self.assertEqual((msg.author_handle, msg.permalink), (None, None))
+		if old_column:
+			self.assertEqual(
+				[(m["kind"], m["url"]) for m in json.loads(msg.media)],
+				[("image", "https://scontent.xx.fbcdn.net/ok.jpg")],
+			)
+			self.assertFalse(
+				frappe.db.sql("select attachments from `tabSocial Message` where name=%s", msg.name)[0][0]
+			)
 		self.assertEqual(msg.text, HOSTILE_SCRIPT)  # kept: the Code field shows it as text
 		profile.reload()
 		self.assertEqual(profile.display_name, "< script>window.__xss=1< /script>")

@@ -702,6 +702,11 @@ def remove_test_records() -> None:
 		"Social Inbound Event",
 		_names("Social Inbound Event", {"channel": ("is", "not set"), "creation": (">=", SUITE_STARTED)}),
 	)
+	# the tickets' files (downloaded media, images for replies): deleted with their files on disk
+	for file in (
+		_names("File", {"attached_to_doctype": "Issue", "attached_to_name": ("in", issues)}) if issues else []
+	):
+		frappe.delete_doc("File", file, force=True, ignore_permissions=True, delete_permanently=True)
 	purge_records("Issue", issues)
 	purge_records("Social Profile", profiles)
 	_delete_docs("Contact", contacts, force=False)

@@ -10,6 +10,7 @@ from .constants import (
 	STREAMS_FACEBOOK,
 	STREAMS_INSTAGRAM,
 )
+from .media import media_request
 from .parse import parse_poll, parse_webhook, webhook_account_ids, webhook_platform
 from .webhook import signature, verify_signature, verify_subscription
 
@@ -29,6 +30,7 @@ __all__ = [
 	"MetaClient",
 	"classify",
 	"make_client",
+	"media_request",
 	"messaging_window",
 	"parse_poll",
 	"parse_webhook",

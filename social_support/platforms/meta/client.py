@@ -24,6 +24,7 @@ from ..base import (
 	Author,
 	BadRequest,
 	Duplicate,
+	OutboundImage,
 	OutsideWindow,
 	PermissionDenied,
 	PlatformError,
@@ -184,6 +185,49 @@ def _epoch(value: str | None) -> int | None:
 		return None
 
 
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif")
+IMAGE_MAX_BYTES = 4 * 1024 * 1024  # Facebook comment photos: the app's own bound
+MESSENGER_IMAGE_MAX_BYTES = 8 * 1024 * 1024  # Messenger images (Meta: 8 MB, 25 MB for other assets)
+
+
+def image_problem(
+	platform: str, mode: str, image: OutboundImage | None = None, login: str | None = None
+) -> str | None:
+	"""Why this platform cannot carry an image in this kind of reply (a sentence), or None.
+
+	Facebook comments take a photo with the words (``source``). Messenger takes an uploaded image
+	(``filedata``) as a message of its own, sent before the words (``send_image_dm``); Instagram
+	messages of a Page-linked account take one uploaded first through the Attachment Upload API.
+	Instagram comments and private replies carry text only (docs/platforms.md, Media)."""
+	if platform == FACEBOOK and mode == "public":
+		if image is not None and image.mime_type not in IMAGE_TYPES:
+			return f"Facebook comments take {', '.join(IMAGE_TYPES)} photos, not {image.mime_type}"
+		if image is not None and len(image.data) > IMAGE_MAX_BYTES:
+			return f"Facebook comment photos are limited to {IMAGE_MAX_BYTES // (1024 * 1024)} MB here"
+		return None
+	if mode == "dm" and platform == FACEBOOK:
+		if image is not None and image.mime_type not in IMAGE_TYPES:
+			return f"Messenger takes {', '.join(IMAGE_TYPES)} images, not {image.mime_type}"
+		if image is not None and len(image.data) > MESSENGER_IMAGE_MAX_BYTES:
+			return f"Messenger images are limited to {MESSENGER_IMAGE_MAX_BYTES // (1024 * 1024)} MB"
+		return None
+	if mode == "dm" and login == c.LOGIN_INSTAGRAM:
+		return (
+			"an Instagram Login channel cannot upload an image for a message here (Meta documents the "
+			"Attachment Upload API for Instagram accounts linked to a Facebook Page); send it from the "
+			"Instagram app"
+		)
+	if mode == "dm":
+		if image is not None and image.mime_type not in ("image/jpeg", "image/png"):
+			return f"Instagram messages take image/jpeg or image/png images, not {image.mime_type}"
+		if image is not None and len(image.data) > MESSENGER_IMAGE_MAX_BYTES:
+			return f"Instagram message images are limited to {MESSENGER_IMAGE_MAX_BYTES // (1024 * 1024)} MB"
+		return None
+	if platform != FACEBOOK and mode == "public":
+		return "Instagram comments carry text only; an image cannot go with this reply"
+	return "an image cannot go with this kind of reply"
+
+
 class MetaClient:
 	def __init__(self, config):
 		self.config = config
@@ -204,10 +248,12 @@ class MetaClient:
 			raise VersionRefused(str(e)) from None
 		self.graph.version = self.version
 
-	def _request(self, path: str, args: dict | None = None, post_args: dict | None = None) -> dict:
+	def _request(
+		self, path: str, args: dict | None = None, post_args: dict | None = None, files: dict | None = None
+	) -> dict:
 		self.session.last_response = None
 		try:
-			return self.graph.request(f"{self.version}/{path}", args=args, post_args=post_args)
+			return self.graph.request(f"{self.version}/{path}", args=args, post_args=post_args, files=files)
 		except Exception as e:
 			raise classify(e, self.session.last_response, self.version) from e
 
@@ -310,16 +356,31 @@ class MetaClient:
 			args = {k: v[-1] for k, v in parse_qs(urlsplit(next_url).query).items() if k != "access_token"}
 
 	# --- sending ---------------------------------------------------------------------------
-	def reply_public(self, in_reply_to: str, text: str) -> SendResult:
+	def reply_public(self, in_reply_to: str, text: str, image: OutboundImage | None = None) -> SendResult:
+		"""A comment under ``in_reply_to``; on Facebook with a photo uploaded as ``source`` (multipart),
+		one call for the words and the image. Instagram comments carry text only."""
 		edge = "comments" if self.platform == FACEBOOK else "replies"
-		data = self._request(f"{in_reply_to}/{edge}", post_args={"message": text})
+		files = None
+		if image is not None:
+			problem = image_problem(self.platform, "public", image)
+			if problem:
+				raise BadRequest(problem)
+			files = {"source": (image.file_name, image.data, image.mime_type)}
+		data = self._request(f"{in_reply_to}/{edge}", post_args={"message": text}, files=files)
 		return SendResult(str(data.get("id")), data)
 
-	def send_dm(self, recipient_id: str, text: str, tag: str | None = None) -> SendResult:
+	def send_dm(
+		self, recipient_id: str, text: str, tag: str | None = None, image: OutboundImage | None = None
+	) -> SendResult:
 		if tag and tag not in c.ALLOWED_TAGS:
 			why = "retired by Meta" if tag in c.RETIRED_TAGS else "not one the app sends"
 			raise BadRequest(
 				f"the messaging tag {tag} is {why}; only HUMAN_AGENT is sent, for a person's reply"
+			)
+		if image is not None:
+			# Messenger and Instagram carry an image only as a message of its own
+			raise BadRequest(
+				image_problem(self.platform, "dm", image) or "an image goes in a message of its own"
 			)
 		post = {"recipient": json.dumps({"id": recipient_id}), "message": json.dumps({"text": text})}
 		if tag:
@@ -328,6 +389,53 @@ class MetaClient:
 			post["messaging_type"] = "RESPONSE"
 		data = self._request(f"{self.account_id}/messages", post_args=post)
 		return SendResult(str(data.get("message_id")), data)
+
+	def send_image_dm(self, recipient_id: str, image: OutboundImage, tag: str | None = None) -> SendResult:
+		"""An image as a message of its own. Messenger: uploaded with the send (``filedata``,
+		multipart). Instagram: uploaded first (``/{page-id}/message_attachments``, ``platform=instagram``),
+		then sent by its ``attachment_id``; the upload alone shows the customer nothing."""
+		problem = image_problem(
+			self.platform, "dm", image, c.LOGIN_INSTAGRAM if self.instagram_login else None
+		)
+		if problem:
+			raise BadRequest(problem)
+		if tag and tag not in c.ALLOWED_TAGS:
+			raise BadRequest(f"the messaging tag {tag} is not one the app sends")
+		files = {"filedata": (image.file_name, image.data, image.mime_type)}
+		payload: dict = {"is_reusable": False}
+		if self.platform != FACEBOOK:
+			upload = {
+				"message": json.dumps({"attachment": {"type": "image", "payload": {"is_reusable": False}}})
+			}
+			upload["platform"] = "instagram"
+			stored = self._request(f"{self.account_id}/message_attachments", post_args=upload, files=files)
+			payload, files = {"attachment_id": str(stored.get("attachment_id"))}, None
+		message = {"attachment": {"type": "image", "payload": payload}}
+		post = {"recipient": json.dumps({"id": recipient_id}), "message": json.dumps(message)}
+		post.update({"messaging_type": "MESSAGE_TAG", "tag": tag} if tag else {"messaging_type": "RESPONSE"})
+		data = self._request(f"{self.account_id}/messages", post_args=post, files=files)
+		return SendResult(str(data.get("message_id")), data)
+
+	def find_sent_image(self, recipient_id: str, since: datetime) -> str | None:
+		"""An image message of ours to ``recipient_id`` since ``since`` (after a lost answer), else None."""
+		platform = "messenger" if self.platform == FACEBOOK else "instagram"
+		raw = self._request(
+			f"{self.account_id}/conversations",
+			{"platform": platform, "fields": c.CONVERSATION_FIELDS, "limit": 100},
+		)
+		for conv in raw.get("data") or []:
+			for m in (conv.get("messages") or {}).get("data") or []:
+				to = {str(x.get("id")) for x in (m.get("to") or {}).get("data") or []}
+				stamp = m.get("created_time")
+				if (
+					str((m.get("from") or {}).get("id") or "") == self.account_id
+					and str(recipient_id) in to
+					and (m.get("attachments") or {}).get("data")
+					and stamp
+					and utc(_iso(stamp)) >= utc(since)
+				):
+					return str(m["id"])
+		return None
 
 	def private_reply(self, comment_id: str, text: str) -> SendResult:
 		post = {"recipient": json.dumps({"comment_id": comment_id}), "message": json.dumps({"text": text})}

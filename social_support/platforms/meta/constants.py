@@ -17,9 +17,16 @@ STREAM_IG_DMS = "ig_dms"
 STREAMS_FACEBOOK = (STREAM_FEED, STREAM_MESSENGER)
 STREAMS_INSTAGRAM = (STREAM_IG_COMMENTS, STREAM_IG_DMS)
 
-FEED_FIELDS = "id,message,created_time,updated_time,from,permalink_url,comments.limit(100){id,message,from,created_time,parent{id}}"
+# media: a post's attachments (image src, video source), a comment's attachment, a message's
+# attachments (image_data, video_data, file_url) and sticker (docs/platforms.md, Media)
+FEED_FIELDS = (
+	"id,message,created_time,updated_time,from,permalink_url,"
+	"attachments{media_type,type,media,target{id},description,subattachments},"
+	"comments.limit(100){id,message,from,created_time,parent{id},attachment{media_type,type,media,target{id}}}"
+)
 CONVERSATION_FIELDS = (
-	"participants,updated_time,messages.limit(50){id,message,from,to,created_time,attachments}"
+	"participants,updated_time,messages.limit(50){id,message,from,to,created_time,sticker,"
+	"attachments{id,mime_type,name,size,image_data,video_data,file_url}}"
 )
 IG_MEDIA_FIELDS = "id,caption,timestamp,permalink,comments.limit(100){id,text,username,from,timestamp,replies{id,text,username,from,timestamp}}"
 

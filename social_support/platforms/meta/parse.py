@@ -16,10 +16,17 @@ from ..base import (
 	KIND_COMMENT,
 	KIND_DM,
 	KIND_POST,
+	MEDIA_AUDIO,
+	MEDIA_DOCUMENT,
+	MEDIA_FILE,
+	MEDIA_IMAGE,
+	MEDIA_STICKER,
+	MEDIA_VIDEO,
 	OUTBOUND,
 	WHATSAPP,
 	Author,
 	InboundItem,
+	Media,
 	clean_handle,
 	dm_thread_key,
 	facebook_permalink,
@@ -81,6 +88,118 @@ def webhook_account_ids(payload: dict) -> list[str]:
 	return seen
 
 
+# --- media ---------------------------------------------------------------------------------
+# Messenger and Instagram message attachments by ``type`` (webhooks); "share", "story_mention",
+# "reel" / "ig_reel" and "fallback" carry a link to something on the platform: a file of kind "file"
+# only when its URL is on the platform's media hosts (clean_item drops the rest)
+_MESSAGE_KINDS = {
+	"image": MEDIA_IMAGE,
+	"video": MEDIA_VIDEO,
+	"audio": MEDIA_AUDIO,
+	"file": MEDIA_DOCUMENT,
+	"sticker": MEDIA_STICKER,
+	"animated_image": MEDIA_IMAGE,
+	"ig_reel": MEDIA_VIDEO,
+	"reel": MEDIA_VIDEO,
+	"story_mention": MEDIA_FILE,
+	"share": MEDIA_FILE,
+	"ig_post": MEDIA_FILE,  # a shared post, since November 2025 (its ig_post_media_id and caption)
+	"fallback": MEDIA_FILE,
+}
+
+
+def _message_media(message: dict) -> list[Media]:
+	"""A Messenger / Instagram webhook message's attachments (and the story it answers, if any)."""
+	out = []
+	for a in message.get("attachments") or []:
+		if not isinstance(a, dict):
+			continue
+		payload = a.get("payload") or {}
+		kind = _MESSAGE_KINDS.get(a.get("type"), MEDIA_FILE)
+		if payload.get("sticker_id"):
+			kind = MEDIA_STICKER
+		out.append(
+			Media(
+				kind,
+				url=payload.get("url"),
+				media_id=id_text(
+					payload.get("attachment_id")
+					or payload.get("reel_video_id")
+					or payload.get("ig_post_media_id")
+				)
+				or None,
+				caption=payload.get("title"),
+			)
+		)
+	story = (message.get("reply_to") or {}).get("story") or {}
+	if story.get("url"):
+		out.append(Media(MEDIA_FILE, url=story.get("url"), media_id=id_text(story.get("id")) or None))
+	return out
+
+
+def _graph_attachment_media(a: dict) -> Media | None:
+	"""One attachment of a conversation message read from the Graph API (``messages{attachments}``)."""
+	if not isinstance(a, dict):
+		return None
+	image, video = a.get("image_data") or {}, a.get("video_data") or {}
+	mime = a.get("mime_type") or ""
+	if image:
+		kind, url = (MEDIA_IMAGE, image.get("url"))
+		if image.get("render_as_sticker"):
+			kind = MEDIA_STICKER
+	elif video:
+		kind, url = MEDIA_VIDEO, video.get("url")
+	else:
+		url = a.get("file_url")
+		kind = MEDIA_AUDIO if mime.startswith("audio/") else MEDIA_DOCUMENT
+	return Media(
+		kind,
+		url=url,
+		media_id=id_text(a.get("id")) or None,
+		mime_type=mime or None,
+		file_name=a.get("name"),
+		size=a.get("size"),
+	)
+
+
+def _feed_webhook_media(v: dict) -> list[Media]:
+	"""A Page feed change's photo(s) or video: ``photo`` / ``photos`` / ``video`` are media URLs."""
+	out = [Media(MEDIA_IMAGE, url=u) for u in ([v.get("photo")] + list(v.get("photos") or [])) if u]
+	if v.get("video"):
+		out.append(Media(MEDIA_VIDEO, url=v.get("video"), media_id=id_text(v.get("video_id")) or None))
+	return out
+
+
+def _feed_attachment_media(a: dict) -> list[Media]:
+	"""A post's ``attachments`` entry or a comment's ``attachment`` read from the Graph API: the
+	image's ``src`` (never the attachment's ``url``, which may be any link), a video's ``source``."""
+	if not isinstance(a, dict):
+		return []
+	out = []
+	media = a.get("media") or {}
+	kind = MEDIA_VIDEO if "video" in (a.get("media_type") or a.get("type") or "") else MEDIA_IMAGE
+	if kind == MEDIA_VIDEO and media.get("source"):
+		out.append(
+			Media(
+				MEDIA_VIDEO,
+				url=media.get("source"),
+				media_id=id_text((a.get("target") or {}).get("id")) or None,
+			)
+		)
+	elif (media.get("image") or {}).get("src"):
+		out.append(
+			Media(
+				MEDIA_IMAGE if kind == MEDIA_IMAGE else MEDIA_VIDEO,
+				url=media["image"]["src"],
+				media_id=id_text((a.get("target") or {}).get("id")) or None,
+				caption=a.get("description"),
+			)
+		)
+	for sub in (a.get("subattachments") or {}).get("data") or []:
+		out.extend(_feed_attachment_media(sub))
+	return out
+
+
 # --- webhooks ------------------------------------------------------------------------------
 def parse_webhook(payload: dict, account_id: str) -> list[InboundItem]:
 	platform = webhook_platform(payload)
@@ -133,7 +252,7 @@ def _feed_change(v: dict, page: str) -> InboundItem | None:
 			parent_external_id=parent,
 			root_external_id=post_id,
 			permalink=facebook_permalink(external_id),
-			attachments=[v["photo"]] if v.get("photo") else [],
+			media=_feed_webhook_media(v),
 			stream="webhook",
 		)
 	return InboundItem(
@@ -150,7 +269,7 @@ def _feed_change(v: dict, page: str) -> InboundItem | None:
 		root_external_id=post_id,
 		# never the post's own "link": that is whatever the visitor attached
 		permalink=facebook_permalink(post_id),
-		attachments=[v["photo"]] if v.get("photo") else [],
+		media=_feed_webhook_media(v),
 		stream="webhook",
 	)
 
@@ -188,11 +307,6 @@ def _messaging_event(e: dict, account: str, platform: str) -> InboundItem | None
 	recipient = id_text((e.get("recipient") or {}).get("id"))
 	echo = bool(message.get("is_echo")) or sender == account
 	customer = recipient if echo else sender
-	attachments = [
-		(a.get("payload") or {}).get("url")
-		for a in message.get("attachments") or []
-		if (a.get("payload") or {}).get("url")
-	]
 	return InboundItem(
 		platform=platform,
 		account_id=account,
@@ -204,7 +318,7 @@ def _messaging_event(e: dict, account: str, platform: str) -> InboundItem | None
 		thread_key=dm_thread_key(customer),
 		direction=OUTBOUND if echo else INBOUND,
 		action=action,
-		attachments=attachments,
+		media=_message_media(message),
 		stream="webhook",
 	)
 
@@ -229,7 +343,10 @@ def _feed_page(raw: dict, page: str) -> list[InboundItem]:
 		post_id = id_text(post.get("id"))
 		sender = post.get("from") or {}
 		author = Author(user_id=id_text(sender.get("id") or page), name=sender.get("name"))
-		if author.user_id != page and (post.get("message") or "").strip():
+		post_media = [
+			m for a in (post.get("attachments") or {}).get("data") or [] for m in _feed_attachment_media(a)
+		]
+		if author.user_id != page and ((post.get("message") or "").strip() or post_media):
 			items.append(
 				InboundItem(
 					platform=FACEBOOK,
@@ -242,6 +359,7 @@ def _feed_page(raw: dict, page: str) -> list[InboundItem]:
 					thread_key=public_thread_key(post_id, author.user_id),
 					root_external_id=post_id,
 					permalink=facebook_permalink(post_id),
+					media=post_media,
 					stream=c.STREAM_FEED,
 				)
 			)
@@ -264,6 +382,7 @@ def _feed_page(raw: dict, page: str) -> list[InboundItem]:
 					parent_external_id=parent,
 					root_external_id=post_id,
 					permalink=facebook_permalink(cm.get("id")),
+					media=_feed_attachment_media(cm.get("attachment") or {}),
 					stream=c.STREAM_FEED,
 				)
 			)
@@ -332,6 +451,18 @@ def _conversations_page(raw: dict, account: str, platform: str, stream: str) -> 
 					created_at=rest_time(m.get("created_time")),
 					thread_key=dm_thread_key(customer),
 					direction=OUTBOUND if outbound else INBOUND,
+					media=[
+						x
+						for x in (
+							_graph_attachment_media(a) for a in (m.get("attachments") or {}).get("data") or []
+						)
+						if x
+					]
+					+ (
+						[Media(MEDIA_STICKER, url=m["sticker"])]
+						if isinstance(m.get("sticker"), str) and m.get("sticker")
+						else []
+					),
 					stream=stream,
 				)
 			)

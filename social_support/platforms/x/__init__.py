@@ -2,6 +2,7 @@
 
 from .client import XClient, classify
 from .constants import CHAR_LIMITS, STREAMS
+from .media import media_request
 from .parse import parse_poll
 from .webhook import crc_response, parse_webhook, signature, verify_signature, webhook_account_ids
 
@@ -21,6 +22,7 @@ __all__ = [
 	"classify",
 	"crc_response",
 	"make_client",
+	"media_request",
 	"parse_poll",
 	"parse_webhook",
 	"signature",

@@ -13,6 +13,7 @@ before the ``-`` (``99-abc`` -> ``99``), for like/retweet; mentions and the outb
 
 from __future__ import annotations
 
+import base64
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from ..base import (
 	BadRequest,
 	Duplicate,
 	NotFound,
+	OutboundImage,
 	PermissionDenied,
 	PlatformError,
 	PollPage,
@@ -129,6 +131,15 @@ def classify(exc: Exception) -> PlatformError:
 	return PlatformError(message, **kw)
 
 
+def image_problem(image: OutboundImage) -> str | None:
+	"""Why X's one-shot upload would refuse this image (a sentence), or None."""
+	if image.mime_type not in c.UPLOAD_TYPES:
+		return f"X takes {', '.join(c.UPLOAD_TYPES)} images in a reply, not {image.mime_type}"
+	if len(image.data) > c.UPLOAD_MAX_BYTES:
+		return f"X takes images up to {c.UPLOAD_MAX_BYTES // (1024 * 1024)} MB"
+	return None
+
+
 class XClient:
 	def __init__(self, config):
 		self.config = config
@@ -209,6 +220,7 @@ class XClient:
 				"expansions": c.TWEET_EXPANSIONS,
 				"tweet_fields": c.TWEET_FIELDS,
 				"user_fields": c.USER_FIELDS,
+				"media_fields": c.MEDIA_FIELDS,
 				"user_auth": self._read_user_auth,
 			}
 			try:
@@ -255,6 +267,7 @@ class XClient:
 					dm_event_fields=c.DM_EVENT_FIELDS,
 					expansions=c.DM_EXPANSIONS,
 					user_fields=c.USER_FIELDS,
+					media_fields=c.MEDIA_FIELDS,
 					user_auth=True,
 				)
 			except Exception as e:
@@ -288,23 +301,47 @@ class XClient:
 	def _permalink(self, tweet_id: str) -> str | None:
 		return f"https://x.com/{self.handle}/status/{tweet_id}" if self.handle else None
 
-	def post(self, text: str) -> SendResult:
-		data = self._call(self.client.create_tweet, text=text, user_auth=True)
+	def upload_image(self, image: OutboundImage, purpose: str = "post") -> str:
+		"""An image for a post or reply (``purpose`` "post") or a DM ("dm") through X's v2 one-shot
+		upload, ``POST /2/media/upload`` (JSON, the bytes in base64, OAuth 1 user context); its media id.
+		tweepy 4.17 has no v2 upload method, so the call goes through tweepy's own request (the
+		channel's host, its signing, no redirects)."""
+		problem = image_problem(image)
+		if problem:
+			raise BadRequest(problem)
+		body = {
+			"media": base64.b64encode(image.data).decode(),
+			"media_category": c.UPLOAD_CATEGORY[purpose],
+			"media_type": image.mime_type,
+		}
+		try:
+			resp = self.client.request("POST", c.UPLOAD_PATH, json=body, user_auth=True)
+		except Exception as e:
+			raise classify(e) from e
+		return str(((resp.json() or {}).get("data") or {})["id"])
+
+	def post(self, text: str, image: OutboundImage | None = None) -> SendResult:
+		media = {"media_ids": [self.upload_image(image, "post")]} if image else {}
+		data = self._call(self.client.create_tweet, text=text, user_auth=True, **media)
 		self.usage += write_usage("post", text)
 		tid = str(data["data"]["id"])
 		return SendResult(tid, data, self._permalink(tid))
 
-	def reply_public(self, in_reply_to: str, text: str) -> SendResult:
+	def reply_public(self, in_reply_to: str, text: str, image: OutboundImage | None = None) -> SendResult:
+		media = {"media_ids": [self.upload_image(image, "post")]} if image else {}
 		data = self._call(
-			self.client.create_tweet, text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True
+			self.client.create_tweet, text=text, in_reply_to_tweet_id=in_reply_to, user_auth=True, **media
 		)
 		self.usage += write_usage("reply", text)
 		tid = str(data["data"]["id"])
 		return SendResult(tid, data, self._permalink(tid))
 
-	def send_dm(self, recipient_id: str, text: str, tag: str | None = None) -> SendResult:
+	def send_dm(
+		self, recipient_id: str, text: str, tag: str | None = None, image: OutboundImage | None = None
+	) -> SendResult:
+		media = {"media_id": self.upload_image(image, "dm")} if image else {}
 		data = self._call(
-			self.client.create_direct_message, participant_id=recipient_id, text=text, user_auth=True
+			self.client.create_direct_message, participant_id=recipient_id, text=text, user_auth=True, **media
 		)
 		self.usage += write_usage("dm", text)
 		return SendResult(str(data["data"]["dm_event_id"]), data)

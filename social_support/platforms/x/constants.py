@@ -23,7 +23,9 @@ TWEET_FIELDS = [
 	"entities",
 ]
 USER_FIELDS = ["username", "name", "profile_image_url", "public_metrics"]
-TWEET_EXPANSIONS = ["author_id", "in_reply_to_user_id", "referenced_tweets.id"]
+TWEET_EXPANSIONS = ["author_id", "in_reply_to_user_id", "referenced_tweets.id", "attachments.media_keys"]
+# a photo's url, a video's or GIF's preview and playable variants (docs/platforms.md, Media)
+MEDIA_FIELDS = ["media_key", "type", "url", "preview_image_url", "variants", "alt_text"]
 DM_EVENT_FIELDS = [
 	"id",
 	"text",
@@ -32,5 +34,11 @@ DM_EVENT_FIELDS = [
 	"sender_id",
 	"dm_conversation_id",
 	"participant_ids",
+	"attachments",
 ]
-DM_EXPANSIONS = ["sender_id"]
+DM_EXPANSIONS = ["sender_id", "attachments.media_keys"]
+# images attached to a reply: X's v2 one-shot upload (POST /2/media/upload), images only
+UPLOAD_PATH = "/2/media/upload"
+UPLOAD_CATEGORY = {"post": "tweet_image", "dm": "dm_image"}
+UPLOAD_TYPES = ("image/jpeg", "image/png", "image/webp", "image/bmp", "image/tiff")
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024

@@ -28,7 +28,7 @@ from ..base import (
 	signature_matches,
 	x_permalink,
 )
-from .parse import parse_tweets
+from .parse import media_object, parse_tweets
 from .rules import summoned_by_v1
 
 
@@ -154,9 +154,16 @@ def _tweet_item(tweet: dict, account_id: str) -> InboundItem | None:
 	else:
 		customer = author.user_id
 	media = [
-		m.get("media_url_https")
-		for m in ((tweet.get("extended_entities") or tweet.get("entities") or {}).get("media") or [])
-		if m.get("media_url_https")
+		m
+		for m in (
+			media_object(e)
+			for e in (
+				((tweet.get("extended_tweet") or {}).get("extended_entities") or {}).get("media")
+				or (tweet.get("extended_entities") or tweet.get("entities") or {}).get("media")
+				or []
+			)
+		)
+		if m
 	]
 	return InboundItem(
 		platform=X,
@@ -171,7 +178,7 @@ def _tweet_item(tweet: dict, account_id: str) -> InboundItem | None:
 		parent_external_id=parent,
 		root_external_id=None if parent else tid,
 		permalink=x_permalink(author.handle, tid),
-		attachments=media,
+		media=media,
 		stream="webhook",
 		summoned=None if outbound else summoned_by_v1(tweet, account_id),
 	)
@@ -187,7 +194,7 @@ def _dm_item(event: dict, users: dict, account_id: str) -> InboundItem | None:
 	customer = recipient if outbound else sender
 	user = users.get(sender) or {}
 	data = mc.get("message_data") or {}
-	attachment = ((data.get("attachment") or {}).get("media") or {}).get("media_url_https")
+	attachment = media_object((data.get("attachment") or {}).get("media") or {})
 	ms = event.get("created_timestamp")
 	return InboundItem(
 		platform=X,
@@ -207,7 +214,7 @@ def _dm_item(event: dict, users: dict, account_id: str) -> InboundItem | None:
 		else datetime.now(timezone.utc),
 		thread_key=dm_thread_key(customer),
 		direction=OUTBOUND if outbound else INBOUND,
-		attachments=[attachment] if attachment else [],
+		media=[attachment] if attachment else [],
 		stream="webhook",
 	)
 

@@ -197,6 +197,17 @@ social_support.open_composer = function (frm) {
 				},
 				{ fieldtype: "HTML", fieldname: "wa_values", hidden: ctx.whatsapp ? 0 : 1 },
 				{ fieldtype: "Small Text", fieldname: "text", label: __("Reply"), reqd: ctx.whatsapp ? 0 : 1 },
+				{
+					fieldtype: "Select",
+					fieldname: "image",
+					label: __("Image"),
+					// file names are escaped: Frappe puts a Select's labels into the page as HTML
+					options: [{ value: "", label: __("No image") }].concat(
+						(ctx.images || []).map((i) => ({ value: i.value, label: frappe.utils.escape_html(i.label || "") }))
+					),
+					hidden: !(ctx.images || []).length,
+					description: __("One of the ticket's images, sent with the words where the platform allows it."),
+				},
 				{ fieldtype: "HTML", fieldname: "feedback" },
 			],
 			primary_action_label: __("Send"),
@@ -208,7 +219,12 @@ social_support.open_composer = function (frm) {
 							template: values.wa_template,
 							values: JSON.stringify(social_support.wa_values(d)),
 					  })
-					: frappe.xcall("social_support.api.agent.reply", { ticket: frm.doc.name, text: values.text, private: values.private ? 1 : 0 });
+					: frappe.xcall("social_support.api.agent.reply", {
+							ticket: frm.doc.name,
+							text: values.text,
+							private: values.private ? 1 : 0,
+							image: values.image || "",
+					  });
 				call
 					.then((r) => {
 						d.hide();
