@@ -556,3 +556,50 @@ def test_sandbox_media_sends_by_uploaded_id_only(sandbox):
 		client.send_media("46701231111", "image")  # never a link
 	with pytest.raises(BadRequest):
 		client.send_dm("46701231111", "x", tag="HUMAN_AGENT")  # WhatsApp has no tags
+
+
+def test_media_is_downloaded_by_id_with_the_bearer_token_under_the_media_rules(sandbox):
+	from social_support.platforms import media_request
+	from social_support.platforms.base import Media
+	from social_support.platforms.hosts import sandbox_origin
+	from social_support.platforms.media import MediaRefused, fetch
+
+	png = b"\x89PNG\r\n\x1a\n" + b"p" * 64
+	config = ChannelConfig(
+		platform=WHATSAPP,
+		account_id=wa.PHONE_NUMBER_ID,
+		api_base_url=sandbox.url,
+		credentials={"access_token": "wa-token"},
+		timeout=3,
+	)
+	medium = Media(kind="image", media_id=sandbox.whatsapp.add_media(png, "image/png"), mime_type="image/png")
+	request = media_request(config, medium)
+	assert request.headers == {"Authorization": "Bearer wa-token"}
+	got = fetch(
+		request,
+		platform=WHATSAPP,
+		sandbox_origin=sandbox_origin(sandbox.url),
+		max_bytes=1024,
+		allowed_types=["image/png"],
+	)
+	assert got.data == png and got.mime_type == "image/png"
+	# the same bytes without the token are refused by WhatsApp, and a type not allowed is refused here
+	with pytest.raises(MediaRefused, match="401"):
+		fetch(
+			request.__class__(request.url),
+			platform=WHATSAPP,
+			sandbox_origin=sandbox_origin(sandbox.url),
+			max_bytes=1024,
+			allowed_types=["image/png"],
+		)
+	with pytest.raises(MediaRefused):
+		fetch(
+			media_request(config, medium),
+			platform=WHATSAPP,
+			sandbox_origin=sandbox_origin(sandbox.url),
+			max_bytes=1024,
+			allowed_types=["application/pdf"],
+		)
+	# without a media id nothing is asked of WhatsApp
+	with pytest.raises(BadRequest):
+		media_request(config, Media(kind="image"))

@@ -147,8 +147,6 @@ class Sandbox:
 	def api_for(self, path: str):
 		if path.startswith("/2/") or path.startswith("/oauth2/"):
 			return self.x
-		if path.startswith("/whatsapp_business/"):
-			return self.whatsapp
 		wa = re.match(r"^/v\d+\.\d+/([0-9]+)(?:/|$)", path)
 		if wa and self.whatsapp.owns(wa.group(1)):
 			return self.whatsapp  # the Cloud API shares the Graph host: its own numbers, accounts, media
@@ -166,6 +164,8 @@ class Sandbox:
 			return self._control(req)
 		with self.lock:
 			self.requests.append(req)
+		if req.path.startswith("/_media/whatsapp/") and req.method == "GET":
+			return self.whatsapp.handle(req)  # WhatsApp media: the bearer token is checked there
 		if req.path.startswith("/_media/") and req.method == "GET":
 			return self._serve_media(req)
 		api = self.api_for(req.path)

@@ -8,7 +8,8 @@ Business Account ``3101``, with the templates ``order_update`` (UTILITY, positio
 Endpoints (``vN`` any version): ``POST /vN/{phone-number-id}/messages`` (text, media by id,
 template, with the rules below), ``GET /vN/{phone-number-id}`` (display number, quality),
 ``GET /vN/{waba-id}/message_templates`` (paged), ``GET /vN/{media-id}`` (the media's download URL on
-this server) and ``GET /whatsapp_business/attachments/?mid=ID`` (the bytes, bearer token needed).
+this server) and ``GET /_media/whatsapp/ID`` (the bytes, bearer token needed; under the sandbox's media path,
+so a sandbox channel's downloads pass the same host rules as every platform's).
 
 Rules: a free-form message more than 24 hours after the customer's last message is accepted and
 then fails with 131047 in its status webhook (as WhatsApp does); a template must exist in the
@@ -75,6 +76,8 @@ DEFAULT_TEMPLATES = [
 		"components": [{"type": "BODY", "text": "Notice"}],
 	},
 ]
+
+MEDIA_PATH = "/_media/whatsapp/"  # the bytes of a media id, bearer token needed
 
 
 def wa_error(message: str, code: int, status: int = 400, details: str | None = None) -> Response:
@@ -317,8 +320,8 @@ class WhatsAppApi:
 			return wa_error(
 				"Error validating access token: The session has been invalidated.", 190, status=401
 			)
-		if req.path.startswith("/whatsapp_business/attachments"):
-			m = self.media.get(req.query.get("mid", ""))
+		if req.path.startswith(MEDIA_PATH):
+			m = self.media.get(req.path[len(MEDIA_PATH) :].strip("/"))
 			if not m:
 				return wa_error("media not found", 100, status=404)
 			return Response(200, m["content"], {"Content-Type": m["mime_type"]})
@@ -345,7 +348,7 @@ class WhatsAppApi:
 						"mime_type": m["mime_type"],
 						"file_size": len(m["content"]),
 						"sha256": "sandbox",
-						"url": f"{base}/whatsapp_business/attachments/?mid={obj}",
+						"url": f"{base}{MEDIA_PATH}{obj}",
 					},
 				)
 		return wa_error(f"Unsupported {req.method} request. Object with ID '{obj}' does not exist.", 100)

@@ -4,6 +4,7 @@ the customer service window and message templates."""
 from ..meta.webhook import signature, verify_signature, verify_subscription
 from .client import WhatsAppClient, classify, delivery_error, explain, recipient, resolve_media
 from .constants import CHAR_LIMITS, SERVICE_WINDOW_HOURS
+from .media import media_request
 from .parse import (
 	display_phone_numbers,
 	parse_poll,
@@ -30,6 +31,7 @@ __all__ = [
 	"explain",
 	"in_window",
 	"make_client",
+	"media_request",
 	"parse_poll",
 	"parse_webhook",
 	"recipient",
