@@ -24,7 +24,9 @@ from .utils import (
 	AGENT,
 	APPROVER,
 	HELPDESK_MISSING,
+	OUTSIDER,
 	TicketSystemCase,
+	card_value,
 	request,
 	resolve,
 	set_policy,
@@ -67,7 +69,7 @@ class SameOnEitherSystem:
 			"Email Queue Recipient", {"recipient": address, "status": ("in", ("Not Sent", "Sent"))}
 		)
 
-	def reply_from_ticket_screen(self, user, ticket, html):
+	def reply_from_ticket_screen(self, user, ticket, html, expect_ok=True):
 		"""What the ticket screen calls when an agent answers, over HTTP as that agent."""
 		u = frappe.get_doc("User", user)
 		secret = frappe.generate_hash(length=15)
@@ -99,6 +101,8 @@ class SameOnEitherSystem:
 			data=json.dumps(body).encode(),
 			headers={"Authorization": f"token {u.api_key}:{secret}"},
 		)
+		if not expect_ok:
+			return r
 		self.assertEqual(r.status_code, 200, r.get_data(as_text=True)[:800])
 		return frappe.get_all(
 			"Communication",
@@ -161,6 +165,14 @@ class SameOnEitherSystem:
 		self.assertTrue(self.tickets.get(ticket, "first_responded_on"))
 		self.assertEqual(self.tickets.get(ticket, "status"), self.tickets.replied_status)
 
+	def test_a_user_who_may_not_post_gets_nothing_out_from_the_ticket_screen(self):
+		_channel, ticket, _tweet = self.x_ticket()
+		r = self.reply_from_ticket_screen(OUTSIDER, ticket, "<p>Hello from outside</p>", expect_ok=False)
+		self.assertIn(r.status_code, (403, 417), r.get_data(as_text=True)[:300])
+		self.assertEqual(frappe.db.count("Social Reply", {"reference_name": ticket}), 0)
+		self.assertFalse(self.sandbox.x.sent_tweets())
+		self.assertEqual(self.mails_to(self.tickets.get(ticket, "raised_by")), 0)
+
 	def test_a_reply_that_needs_approval_waits_and_the_ticket_shows_its_state(self):
 		set_policy(approve_public=1, approval_tiers=1)
 		_channel, ticket, _tweet = self.x_ticket()
@@ -205,6 +217,15 @@ class SameOnEitherSystem:
 			{"channel": channel.name, "from_date": now_datetime().date(), "to_date": now_datetime().date()}
 		)
 		row = next(d for d in data if d["group"] == channel.name)
+		# the workspace's ticket cards count the active system's social tickets
+		self.assertEqual(
+			card_value("Open Social Tickets"),
+			frappe.db.count(
+				self.tickets.doctype,
+				{"social_channel": ("is", "set"), "status": ("in", self.tickets.open_statuses)},
+			),
+		)
+		self.assertEqual(self.tickets.get(answered, "status"), self.tickets.resolved_status)
 		self.assertEqual((row["tickets"], row["handled"], row["unhandled"]), (2, 1, 1))
 		# resolution times where the ticket system records when a ticket was resolved (ERPNext: with an SLA)
 		self.assertEqual(row["res_median"] is not None, bool(self.tickets.get(answered, "resolved_on")))
@@ -218,6 +239,29 @@ class TestOnERPNextIssues(SameOnEitherSystem, TicketSystemCase):
 class TestOnFrappeHelpdesk(SameOnEitherSystem, TicketSystemCase):
 	ticket_system = ticket_systems.HELPDESK
 	expected_doctype = "HD Ticket"
+
+	def test_the_contacts_hd_customer_becomes_the_tickets_customer(self):
+		channel, first, tweet = self.x_ticket()
+		contact = self.tickets.get(first, "contact")
+		self.assertFalse(self.tickets.get(first, "customer"))  # no HD Customer linked yet
+		customer = frappe.get_doc({"doctype": "HD Customer", "customer_name": f"Test HD {uid()}"}).insert(
+			ignore_permissions=True
+		)
+		self.addCleanup(frappe.delete_doc, "HD Customer", customer.name, force=True, ignore_permissions=True)
+		doc = frappe.get_doc("Contact", contact)
+		doc.append("links", {"link_doctype": "HD Customer", "link_name": customer.name})
+		doc.save(ignore_permissions=True)
+		self.sandbox.x.post_tweet(tweet["author_id"], "@brand and another thing: my invoice 7781")
+		poll_channel(channel.name)
+		second = frappe.db.get_value(
+			"Social Message", {"channel": channel.name, "reference_name": ("!=", first)}, "reference_name"
+		)
+		self.assertTrue(second)
+		self.assertEqual(
+			(self.tickets.get(second, "contact"), self.tickets.get(second, "customer")),
+			(contact, customer.name),
+		)
+		self.assertEqual(self.tickets.who(second), customer.name)
 
 
 class TestTicketSystemSetting(unittest.TestCase):

@@ -464,6 +464,16 @@ class ReplyCase(SocialTestCase):
 			frappe.set_user("Administrator")
 
 
+def card_value(name: str):
+	"""What a Number Card shows: a count by Frappe, or the value its Custom method returns (as the desk calls it)."""
+	from frappe.desk.doctype.number_card.number_card import get_result
+
+	card = frappe.get_doc("Number Card", name)
+	if card.type == "Custom":
+		return frappe.get_attr(card.method)(card.filters_json)["value"]
+	return get_result(card.as_dict(), card.filters_json)
+
+
 # --- either ticket system --------------------------------------------------------------------------------
 HELPDESK_MISSING = (
 	"Frappe Helpdesk (the helpdesk app) is not installed on this site: the HD Ticket variant is skipped. "
