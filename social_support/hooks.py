@@ -18,6 +18,8 @@ after_app_install = "social_support.install.after_app_install"
 before_uninstall = "social_support.install.before_uninstall"
 
 app_include_js = ["/assets/social_support/js/social_reports.js"]
+# the active ticket system's doctype for the desk's scripts
+boot_session = "social_support.tickets.boot_session"
 
 # the survey page and its submit carry a token: no caching anywhere
 after_request = ["social_support.www.social_survey.after_request"]

@@ -116,6 +116,12 @@ class SameOnEitherSystem:
 			pluck="name",
 		)[0]
 
+	def test_the_desk_is_told_which_doctype_holds_the_tickets(self):
+		bootinfo = frappe._dict()
+		ticket_systems.boot_session(bootinfo)
+		self.assertEqual(bootinfo.social_support_ticket_doctype, self.expected_doctype)
+		self.assertIn("social_support.tickets.boot_session", frappe.get_hooks("boot_session"))
+
 	# --- inbound -------------------------------------------------------------------------------------
 	def test_messages_become_one_ticket_with_the_customer_as_sender_and_nothing_mailed(self):
 		channel, ticket, tweet = self.x_ticket()

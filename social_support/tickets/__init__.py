@@ -24,6 +24,7 @@ __all__ = [
 	"TicketAdapter",
 	"TicketRef",
 	"available_adapters",
+	"boot_session",
 	"get_adapter",
 	"helpdesk_installed",
 	"validate_system",
@@ -70,3 +71,8 @@ def get_adapter() -> TicketAdapter:
 def available_adapters() -> list[TicketAdapter]:
 	"""Every ticket system installed on this site (custom fields and indexes are made for each)."""
 	return [IssueAdapter()] + ([HDTicketAdapter()] if helpdesk_installed() else [])
+
+
+def boot_session(bootinfo) -> None:
+	"""The desk's scripts open the active system's tickets (``frappe.boot.social_support_ticket_doctype``)."""
+	bootinfo.social_support_ticket_doctype = get_adapter().doctype
