@@ -64,6 +64,15 @@ class SameOnEitherSystem:
 			)
 		return "\n".join(rows)
 
+	def ticket_system_mails_on_new_tickets(self):
+		"""Turn on what the ticket system mails a customer about a new ticket (ERPNext: nothing)."""
+
+	def mails_about(self, ticket) -> int:
+		"""Mail queued about the ticket, sent or not (the Email Queue guard keeps a dropped one as Error)."""
+		return frappe.db.count(
+			"Email Queue", {"reference_doctype": self.tickets.doctype, "reference_name": str(ticket)}
+		)
+
 	def mails_to(self, address) -> int:
 		return frappe.db.count(
 			"Email Queue Recipient", {"recipient": address, "status": ("in", ("Not Sent", "Sent"))}
@@ -124,7 +133,9 @@ class SameOnEitherSystem:
 
 	# --- inbound -------------------------------------------------------------------------------------
 	def test_messages_become_one_ticket_with_the_customer_as_sender_and_nothing_mailed(self):
+		self.ticket_system_mails_on_new_tickets()
 		channel, ticket, tweet = self.x_ticket()
+		self.assertEqual(self.mails_about(ticket), 0)  # not even an acknowledgement dropped by the guard
 		doc = frappe.get_doc(self.tickets.doctype, ticket)
 		raised_by = doc.raised_by
 		self.assertTrue(raised_by.endswith(".invalid"))
@@ -245,6 +256,11 @@ class TestOnERPNextIssues(SameOnEitherSystem, TicketSystemCase):
 class TestOnFrappeHelpdesk(SameOnEitherSystem, TicketSystemCase):
 	ticket_system = ticket_systems.HELPDESK
 	expected_doctype = "HD Ticket"
+
+	def ticket_system_mails_on_new_tickets(self):
+		before = frappe.db.get_single_value("HD Settings", "send_acknowledgement_email")
+		frappe.db.set_single_value("HD Settings", "send_acknowledgement_email", 1)
+		self.addCleanup(frappe.db.set_single_value, "HD Settings", "send_acknowledgement_email", before or 0)
 
 	def test_the_contacts_hd_customer_becomes_the_tickets_customer(self):
 		channel, first, tweet = self.x_ticket()
