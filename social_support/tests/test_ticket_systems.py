@@ -11,11 +11,12 @@ import unittest
 from unittest.mock import patch
 
 import frappe
-from frappe.utils import now_datetime
+from frappe.utils import add_to_date, now_datetime
 
 from social_support import tickets as ticket_systems
 from social_support.api import agent
 from social_support.ingest.poll import poll_channel
+from social_support.outbound import follow_ups
 from social_support.outbound.send import send_reply
 from social_support.social_support.report.social_response_times import social_response_times
 from social_support.surveys import sending
@@ -219,6 +220,29 @@ class SameOnEitherSystem:
 		survey.reload()
 		self.assertEqual((survey.status, survey.delivery), ("Sent", "Direct Message"))
 		self.assertIn("/social-survey?token=", self.sandbox.x.sent_dms()[-1]["text"])
+
+	# --- follow-ups ------------------------------------------------------------------------------------
+	def test_a_quiet_replied_ticket_gets_one_follow_up(self):
+		set_survey_settings(followup_public=1)
+		_channel, ticket, _tweet = self.x_ticket()
+		r = self.send_as(AGENT, ticket, "Which size did you order?")
+		self.assertEqual(send_reply(r["name"]), "Sent")
+		self.assertEqual(self.tickets.get(ticket, "status"), self.tickets.replied_status)
+		when = add_to_date(now_datetime(), hours=-40)
+		self.tickets.set(ticket, {"last_inbound_on": when})
+		frappe.db.set_value(
+			"Social Reply", r["name"], {"sent_on": when, "creation": when}, update_modified=False
+		)
+		due = [
+			n
+			for n in follow_ups.follow_up_due()
+			if frappe.db.get_value("Social Reply", n, "reference_name") == ticket
+		]
+		self.assertEqual(len(due), 1)
+		self.assertEqual(send_reply(due[0]), "Sent")
+		self.assertIn("just checking in", self.sandbox.x.sent_tweets()[-1]["text"])
+		self.assertTrue(self.tickets.get(ticket, "followup_sent_on"))
+		self.assertIn("Follow-up", self.notes(ticket))
 
 	# --- reports -------------------------------------------------------------------------------------
 	def test_the_response_times_report_reads_the_ticket_systems_table(self):
