@@ -221,6 +221,32 @@ class SameOnEitherSystem:
 		self.assertEqual((survey.status, survey.delivery), ("Sent", "Direct Message"))
 		self.assertIn("/social-survey?token=", self.sandbox.x.sent_dms()[-1]["text"])
 
+	# --- continuity ------------------------------------------------------------------------------------
+	def test_moved_to_private_the_conversation_stays_one_ticket(self):
+		channel, ticket, tweet = self.x_ticket()
+		frappe.set_user(AGENT)
+		try:
+			moved = agent.move_to_dm(ticket, "Could you send us your order number here?")
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(send_reply(moved["public"]["name"]), "Sent")
+		self.assertEqual(send_reply(moved["private"]["name"]), "Sent")
+		self.assertTrue(self.tickets.get(ticket, "moved_to_private_on"))
+		self.assertIn("Moved to private messages", self.notes(ticket))
+		dm = self.sandbox.x.send_dm_to("99", tweet["author_id"], "it is order 5512")
+		poll_channel(channel.name)
+		self.assertEqual(
+			frappe.db.get_value(
+				"Social Message", {"message_key": f"{channel.name}:{dm['id']}"}, "reference_name"
+			),
+			str(ticket),
+		)
+		self.assertEqual(frappe.db.count(self.tickets.doctype, {"social_channel": channel.name}), 1)
+		self.assertEqual(
+			[c.sent_or_received for c in self.communications(ticket) if c.sent_or_received == "Received"],
+			["Received", "Received"],
+		)
+
 	# --- follow-ups ------------------------------------------------------------------------------------
 	def test_a_quiet_replied_ticket_gets_one_follow_up(self):
 		set_survey_settings(followup_public=1)
