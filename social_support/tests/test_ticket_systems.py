@@ -247,6 +247,32 @@ class SameOnEitherSystem:
 			["Received", "Received"],
 		)
 
+	# --- incidents -------------------------------------------------------------------------------------
+	def test_an_incident_links_answers_and_resolves_the_tickets(self):
+		channel, ticket, _tweet = self.x_ticket("@brand is the app down? error 5")
+		inc = frappe.get_doc(
+			{
+				"doctype": "Social Incident",
+				"title": "Login outage " + uid(),
+				"status_update": "We know about the login problem and are fixing it.",
+				"channels": channel.name,
+				"answer_template": "Hi {first_name}, it is a known outage and we are on it.",
+			}
+		).insert(ignore_permissions=True)
+		frappe.db.commit()
+		self.assertEqual(
+			agent.incident_action(inc.name, "link", json.dumps([ticket]))["linked"], [str(ticket)]
+		)
+		row = frappe.get_doc("Social Incident", inc.name).tickets[0]
+		self.assertEqual((row.ticket_doctype, row.ticket), (self.tickets.doctype, str(ticket)))
+		self.assertEqual(row.subject, self.tickets.get(ticket, "subject"))
+		answers = agent.incident_action(inc.name, "answer_all")["replies"]
+		self.assertEqual([a["status"] for a in answers], ["Approved"])
+		self.assertEqual(send_reply(answers[0]["name"]), "Sent")
+		self.assertIn("known outage", self.sandbox.x.sent_tweets()[-1]["text"])
+		agent.incident_action(inc.name, "resolve")
+		self.assertEqual(self.tickets.get(ticket, "status"), self.tickets.resolved_status)
+
 	# --- follow-ups ------------------------------------------------------------------------------------
 	def test_a_quiet_replied_ticket_gets_one_follow_up(self):
 		set_survey_settings(followup_public=1)

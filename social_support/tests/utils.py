@@ -782,6 +782,13 @@ def remove_test_records() -> None:
 	if hd_tickets:
 		replies |= set(_names("Social Reply", {"reference_name": ("in", hd_tickets)}))
 		surveys |= set(_names("Social Survey", {"reference_name": ("in", hd_tickets)}))
+		incidents |= set(
+			frappe.get_all(
+				"Social Incident Ticket",
+				filters={"parenttype": "Social Incident", "ticket": ("in", hd_tickets)},
+				pluck="parent",
+			)
+		)
 	if replies:
 		incidents |= set(
 			frappe.get_all(
