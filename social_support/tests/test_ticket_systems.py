@@ -26,6 +26,7 @@ from .utils import (
 	APPROVER,
 	HELPDESK_MISSING,
 	OUTSIDER,
+	SocialTestCase,
 	TicketSystemCase,
 	card_value,
 	request,
@@ -362,7 +363,7 @@ class TestOnFrappeHelpdesk(SameOnEitherSystem, TicketSystemCase):
 		self.assertEqual(self.tickets.who(second), customer.name)
 
 
-class TestTicketSystemSetting(unittest.TestCase):
+class TestTicketSystemSetting(SocialTestCase):
 	"""Where Helpdesk is missing: the setting refuses it and the Helpdesk variant is skipped, saying why."""
 
 	def test_helpdesk_is_refused_and_its_tests_skipped_where_it_is_not_installed(self):
