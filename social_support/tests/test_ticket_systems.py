@@ -16,6 +16,7 @@ from frappe.utils import add_to_date, now_datetime
 from social_support import tickets as ticket_systems
 from social_support.api import agent
 from social_support.ingest.poll import poll_channel
+from social_support.insights import cards
 from social_support.outbound import follow_ups
 from social_support.outbound.send import send_reply
 from social_support.social_support.report.social_response_times import social_response_times
@@ -320,6 +321,9 @@ class SameOnEitherSystem:
 			),
 		)
 		self.assertEqual(self.tickets.get(answered, "status"), self.tickets.resolved_status)
+		# the wallboard's queue: the unanswered ticket waits on this channel, the resolved one does not
+		by_channel = {c["channel"]: c for c in cards.queue()["channels"]}
+		self.assertEqual(by_channel[channel.name]["total"], 1)
 		self.assertEqual((row["tickets"], row["handled"], row["unhandled"]), (2, 1, 1))
 		# resolution times where the ticket system records when a ticket was resolved (ERPNext: with an SLA)
 		self.assertEqual(row["res_median"] is not None, bool(self.tickets.get(answered, "resolved_on")))
