@@ -1,4 +1,4 @@
-from social_support.tickets import TICKET_DOCTYPE
+from social_support.tickets import HELPDESK_TICKET_CLASS, TICKET_DOCTYPE, TICKET_DOCTYPES
 
 app_name = "social_support"
 app_title = "Social Support"
@@ -15,9 +15,13 @@ require_type_annotated_api_methods = True
 
 after_install = "social_support.install.after_install"
 after_migrate = "social_support.install.after_migrate"
+# a ticket system installed later (Frappe Helpdesk) gets the app's custom fields at once
+after_app_install = "social_support.install.after_app_install"
 before_uninstall = "social_support.install.before_uninstall"
 
 app_include_js = ["/assets/social_support/js/social_reports.js"]
+# the active ticket system's doctype for the desk's scripts
+boot_session = "social_support.tickets.boot_session"
 
 # the survey page and its submit carry a token: no caching anywhere
 after_request = ["social_support.www.social_survey.after_request"]
@@ -25,19 +29,25 @@ after_request = ["social_support.www.social_survey.after_request"]
 doctype_js = {TICKET_DOCTYPE: "public/js/issue.js"}
 doctype_list_js = {"Social Inbound Event": "public/js/social_inbound_event_list.js"}
 # a Contact holds the customer's Social Profiles on every platform
+# Frappe Helpdesk (where installed): an agent's reply to a social customer goes through the gate
+override_doctype_class = HELPDESK_TICKET_CLASS
 override_doctype_dashboards = {"Contact": "social_support.ingest.customers.contact_dashboard"}
 
 doc_events = {
 	"Email Queue": {
 		"before_insert": "social_support.outbound.email_guard.drop_placeholder_recipients",
 	},
-	# the ticket doctype is the ticket adapter's (social_support/tickets): these follow the active system
-	TICKET_DOCTYPE: {
-		"on_update": [
-			"social_support.surveys.sending.on_ticket_update",
-			"social_support.insights.wallboard.nudge",
-		],
-		"after_insert": "social_support.insights.wallboard.nudge",
+	# the ticket doctypes are the ticket adapters' (social_support/tickets): every system's, each handler
+	# asks the active adapter
+	**{
+		doctype: {
+			"on_update": [
+				"social_support.surveys.sending.on_ticket_update",
+				"social_support.insights.wallboard.nudge",
+			],
+			"after_insert": "social_support.insights.wallboard.nudge",
+		}
+		for doctype in TICKET_DOCTYPES
 	},
 	"Social Message": {
 		"after_insert": "social_support.insights.wallboard.nudge",

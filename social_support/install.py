@@ -9,7 +9,7 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from social_support.ingest.triage import install_default_rules
 from social_support.surveys.defaults import install_default_template
-from social_support.tickets import get_adapter
+from social_support.tickets import available_adapters
 
 ROLES = ("Social Agent", "Social Approver", "Social Manager", "Social Trainee")
 
@@ -29,12 +29,22 @@ CONTACT_FIELDS = {
 
 
 def ticket_fields() -> dict[str, list[dict]]:
-	"""Every custom field the app creates: the Contact's and the active ticket system's."""
-	return {**CONTACT_FIELDS, **get_adapter().custom_fields()}
+	"""Every custom field the app creates: the Contact's and every installed ticket system's."""
+	fields = dict(CONTACT_FIELDS)
+	for adapter in available_adapters():
+		fields.update(adapter.custom_fields())
+	return fields
 
 
 def after_install():
 	after_migrate()
+
+
+def after_app_install(app_name: str):
+	"""Another app installed after this one: a ticket system (Frappe Helpdesk) gets the app's fields."""
+	if app_name != "social_support":
+		create_custom_fields(ticket_fields(), ignore_validate=True)
+		add_report_indexes()
 
 
 def after_migrate():
@@ -58,8 +68,10 @@ REPORT_INDEXES = {
 
 
 def add_report_indexes():
-	adapter = get_adapter()
-	for doctype, indexes in {**REPORT_INDEXES, adapter.doctype: adapter.report_indexes()}.items():
+	tables = dict(REPORT_INDEXES)
+	for adapter in available_adapters():
+		tables[adapter.doctype] = adapter.report_indexes()
+	for doctype, indexes in tables.items():
 		for name, columns in indexes.items():
 			frappe.db.add_index(doctype, columns, index_name=name)
 

@@ -61,6 +61,19 @@ def open_tickets() -> int:
 	)
 
 
+def waiting_for_first_response() -> int:
+	"""Social tickets waiting for an agent that nobody has answered yet."""
+	tickets = get_adapter()
+	return frappe.db.count(
+		tickets.doctype,
+		{
+			**_social(tickets),
+			tickets.field("status"): tickets.waiting_status,
+			tickets.field("first_responded_on"): ("is", "not set"),
+		},
+	)
+
+
 def median_first_response_today_hours() -> float | None:
 	tickets = get_adapter()
 	responded = tickets.field("first_responded_on")

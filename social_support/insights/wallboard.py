@@ -37,7 +37,8 @@ def data() -> dict:
 def nudge(doc=None, method=None) -> None:
 	"""Doc event hook (the ticket doctype, Social Message): one realtime event per THROTTLE_SECONDS at most."""
 	tickets = get_adapter()
-	if doc is not None and doc.doctype == tickets.doctype and not tickets.context_of_doc(doc):
+	# a ticket (of whichever system) that is not a social ticket of the active system changes nothing here
+	if doc is not None and doc.doctype != "Social Message" and not tickets.context_of_doc(doc):
 		return
 	key = frappe.cache.make_key("social_support:wallboard:nudged")
 	if not frappe.cache.set(key, "1", ex=THROTTLE_SECONDS, nx=True):

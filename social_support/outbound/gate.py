@@ -603,6 +603,13 @@ def submit(
 	if errors:
 		note(doc, _("{0} not sent: {1}").format(_(purpose), frappe.utils.escape_html("; ".join(errors))))
 	elif tiers:
+		# the agent's ticket shows what became of the answer (the desk's form and Helpdesk's screen alike)
+		note(
+			doc,
+			_("{0} waits for approval ({1}): {2}").format(
+				_(purpose), frappe.utils.escape_html(", ".join(reasons)), frappe.utils.escape_html(final)
+			),
+		)
 		notify_approvers(doc)
 	elif purpose in SEND_AT_ONCE:
 		send_reply(doc.name)

@@ -34,22 +34,31 @@ def _may_write(ticket: str) -> bool:
 	return tickets.exists(ticket) and tickets.has_permission("write", ticket)
 
 
+def _of_active_system(row) -> bool:
+	"""A linked ticket of the active ticket system (rows from before a change of system are left alone)."""
+	return (row.ticket_doctype or get_adapter().doctype) == get_adapter().doctype
+
+
 def link(incident: str, tickets: list[str], source: str | None = None) -> dict:
 	"""Add social tickets the user may work on (write); the others are reported, not linked.
 	``source``: where they were found (a keyword search, the Social Inbox), for the audit line."""
 	doc = frappe.get_doc("Social Incident", incident)
 	doc.check_permission("write")
-	have = {row.ticket for row in doc.tickets}
+	adapter = get_adapter()
+	have = {row.ticket for row in doc.tickets if _of_active_system(row)}
 	added, skipped = [], {}
 	for t in dict.fromkeys(str(t) for t in tickets):
 		if t in have:
 			continue
 		if not _may_write(t):
 			skipped[t] = _("not permitted")
-		elif not get_adapter().context(t):
+		elif not adapter.context(t):
 			skipped[t] = _("not a social ticket")
 		else:
-			doc.append("tickets", {"ticket": t})
+			doc.append(
+				"tickets",
+				{"ticket_doctype": adapter.doctype, "ticket": t, "subject": adapter.get(t, "subject")},
+			)
 			added.append(t)
 	doc.save()
 	if added or skipped:
@@ -169,7 +178,7 @@ def answer_all(incident: str) -> dict:
 		frappe.throw(_("Post the status update first: the answers point to the status post."))
 	created, failed = [], {}
 	for row in doc.tickets:
-		if row.answered:
+		if row.answered or not _of_active_system(row):
 			continue
 		first = get_adapter().who(row.ticket).split(" ")[0]
 		# the status post on the conversation's own channel, else the first one that is out
@@ -225,6 +234,9 @@ def resolve(incident: str) -> dict:
 		)
 	resolved, skipped = [], {}
 	for row in doc.tickets:
+		if not _of_active_system(row):
+			skipped[row.ticket] = _("a ticket of another ticket system")
+			continue
 		# the table can be edited over REST: each ticket is resolved only by someone who may write it
 		if not _may_write(row.ticket):
 			skipped[row.ticket] = _("not permitted")

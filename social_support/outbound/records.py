@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 
 from social_support.core.notify import notify, users_of_first_staffed_role
+from social_support.tickets import get_adapter
 
 from .constants import GESTURES
 
@@ -22,7 +23,12 @@ def describe(reply) -> str:
 
 def note(reply, html: str) -> None:
 	"""An Info comment on what the item belongs to (the ticket, the incident or the message)."""
-	if reply.reference_doctype and reply.reference_name:
+	if not (reply.reference_doctype and reply.reference_name):
+		return
+	tickets = get_adapter()
+	if reply.reference_doctype == tickets.doctype:
+		tickets.add_comment(reply.reference_name, html)  # where the ticket system shows notes to agents
+	else:
 		frappe.get_doc(reply.reference_doctype, reply.reference_name).add_comment("Info", html)
 
 

@@ -352,6 +352,10 @@ def _record(reply, external_id: str) -> tuple[str, str | None]:
 	msg = frappe.db.get_value("Social Message", {"message_key": key}, ["name", "communication"], as_dict=True)
 	comm = reply.communication or (msg.communication if msg else None)
 	if reply.purpose in ANSWERS and on_ticket:
+		if reply.communication:
+			# written in a reply box (the desk's composer, Helpdesk's agent screen): its message was on the
+			# ticket before it went out, so the ticket says when it did
+			note(reply, _("Sent on {0} ({1}).").format(frappe.utils.escape_html(reply.platform), external_id))
 		if not comm:
 			comm = adapter.add_message(
 				reply.reference_name,

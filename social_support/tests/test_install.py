@@ -1,7 +1,7 @@
 import frappe
 
-from social_support.install import ROLES, after_migrate, before_uninstall, ticket_fields
-from social_support.tickets import get_adapter
+from social_support.install import ROLES, after_app_install, after_migrate, before_uninstall, ticket_fields
+from social_support.tickets import available_adapters, get_adapter, helpdesk_installed
 
 from .utils import SocialTestCase
 
@@ -22,6 +22,19 @@ class TestInstall(SocialTestCase):
 		self.assertTrue(settings.placeholder_email_domain.endswith("invalid"))
 		self.assertGreater(settings.reopen_within_days, 0)
 
+	def test_every_installed_ticket_system_gets_the_fields_also_one_installed_later(self):
+		systems = [adapter.doctype for adapter in available_adapters()]
+		self.assertEqual(sorted(ticket_fields()), sorted(["Contact", *systems]))
+		self.assertEqual("HD Ticket" in systems, helpdesk_installed())
+		for doctype in systems:
+			name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": "social_channel"})
+			self.assertTrue(name, doctype)
+			# as if the ticket system came after this app: its fields are made when it is installed
+			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+			self.assertFalse(frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": "social_channel"}))
+			after_app_install("helpdesk")
+			self.assertTrue(frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": "social_channel"}))
+
 	def test_admin_edits_to_settings_survive_migrate(self):
 		frappe.db.set_single_value("Social Support Settings", "reopen_within_days", 3)
 		after_migrate()
@@ -35,7 +48,10 @@ class TestInstall(SocialTestCase):
 		)
 		self.addCleanup(self._restore_roles, held)
 		before_uninstall()
-		self.assertFalse(frappe.db.exists("Custom Field", {"dt": "Issue", "fieldname": "social_channel"}))
+		for adapter in available_adapters():
+			self.assertFalse(
+				frappe.db.exists("Custom Field", {"dt": adapter.doctype, "fieldname": "social_channel"})
+			)
 		self.assertFalse(frappe.db.exists("Role", "Social Agent"))
 		after_migrate()
 		self.assertTrue(frappe.db.exists("Custom Field", {"dt": "Issue", "fieldname": "social_channel"}))

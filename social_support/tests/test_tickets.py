@@ -1,14 +1,18 @@
-"""The ERPNext ticket adapter: what the rest of the app reads and writes on a ticket, on real Issues."""
+"""The ticket adapters: what the rest of the app reads and writes on a ticket, on real Issues and, where
+Frappe Helpdesk is installed, real HD Tickets (the same tests for both)."""
 
 import frappe
 from frappe.utils import add_days, now_datetime
 
+from social_support import tickets as ticket_systems
 from social_support.tickets import FIELD_NAMES, get_adapter
 
-from .utils import ReplyCase
+from .utils import TicketSystemCase
 
 
-class TestIssueAdapter(ReplyCase):
+class AdapterContract:
+	"""Mixed into one TicketSystemCase per ticket system."""
+
 	def setUp(self):
 		super().setUp()
 		self.tickets = get_adapter()
@@ -81,3 +85,11 @@ class TestIssueAdapter(ReplyCase):
 			self.tickets.check_permission(ticket, "read")
 		frappe.set_user("Administrator")
 		self.assertTrue(self.tickets.has_permission("write", ticket))
+
+
+class TestIssueAdapter(AdapterContract, TicketSystemCase):
+	ticket_system = ticket_systems.ERPNEXT
+
+
+class TestHDTicketAdapter(AdapterContract, TicketSystemCase):
+	ticket_system = ticket_systems.HELPDESK

@@ -19,6 +19,7 @@ import re
 import shutil
 import threading
 import time
+import unittest
 import uuid
 from threading import Thread
 from unittest.mock import patch
@@ -27,6 +28,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import get_test_client, now_datetime
 
+from social_support import tickets as ticket_systems
 from social_support.analysis.pii import contact_details
 from social_support.api import agent
 from social_support.ingest.events import drain
@@ -462,6 +464,64 @@ class ReplyCase(SocialTestCase):
 			frappe.set_user("Administrator")
 
 
+def card_value(name: str):
+	"""What a Number Card shows: a count by Frappe, or the value its Custom method returns (as the desk calls it)."""
+	from frappe.desk.doctype.number_card.number_card import get_result
+
+	card = frappe.get_doc("Number Card", name)
+	if card.type == "Custom":
+		return frappe.get_attr(card.method)(card.filters_json)["value"]
+	return get_result(card.as_dict(), card.filters_json)
+
+
+# --- either ticket system --------------------------------------------------------------------------------
+HELPDESK_MISSING = (
+	"Frappe Helpdesk (the helpdesk app) is not installed on this site: the HD Ticket variant is skipped. "
+	"Install helpdesk v1.14.0 on the site to run it (docs/configuration.md)."
+)
+# Helpdesk's agent role: agents reply from its agent screen
+HELPDESK_AGENT_ROLE = "Agent"
+
+
+def ticket_system_skip_reason(system: str) -> str | None:
+	"""Why the tests of a ticket system cannot run on this site (None: they can)."""
+	if system == ticket_systems.HELPDESK and not ticket_systems.helpdesk_installed():
+		return HELPDESK_MISSING
+	return None
+
+
+def set_ticket_system(system: str) -> None:
+	settings = frappe.get_single("Social Support Settings")
+	settings.ticket_system = system
+	settings.save(ignore_permissions=True)
+	frappe.db.commit()
+
+
+class TicketSystemCase(ReplyCase):
+	"""A ReplyCase whose tests run with ``ticket_system`` active ("ERPNext Issue" / "Frappe Helpdesk"),
+	the setting restored after the class; skipped with a clear reason where that system is not installed.
+	Subclass once per system with the same test mixin to run the same tests against both."""
+
+	ticket_system = ticket_systems.ERPNEXT
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		reason = ticket_system_skip_reason(cls.ticket_system)
+		if reason:
+			raise unittest.SkipTest(reason)
+		before = frappe.db.get_single_value("Social Support Settings", "ticket_system")
+		cls.addClassCleanup(set_ticket_system, before or ticket_systems.ERPNEXT)
+		set_ticket_system(cls.ticket_system)
+
+	def ensure_users(self):
+		super().ensure_users()
+		if self.ticket_system == ticket_systems.HELPDESK:
+			for email in (AGENT, APPROVER, APPROVER2, TRAINEE):
+				frappe.get_doc("User", email).add_roles(HELPDESK_AGENT_ROLE)
+			frappe.db.commit()
+
+
 # --- the desk in a browser -------------------------------------------------------------------------------
 def serve_site():
 	"""Frappe's WSGI app with its static assets, served from this process on a free port."""
@@ -606,6 +666,30 @@ def _delete_docs(doctype: str, names, force: bool = True) -> None:
 			_purge_traces(doctype, [name])
 
 
+HELPDESK_TICKET = "HD Ticket"
+# Helpdesk's records about a ticket: (doctype, field naming the ticket)
+HELPDESK_TICKET_TRACES = (
+	("HD Ticket Comment", "reference_ticket"),
+	("HD Ticket Activity", "ticket"),
+	("HD Notification", "reference_ticket"),
+)
+
+
+def _helpdesk_tickets(channels) -> list[str]:
+	if not channels or not frappe.db.table_exists(HELPDESK_TICKET):
+		return []
+	return [str(n) for n in _names(HELPDESK_TICKET, {"social_channel": ("in", channels)})]
+
+
+def _purge_helpdesk_tickets(names) -> None:
+	if not names:
+		return
+	for doctype, field in HELPDESK_TICKET_TRACES:
+		if frappe.db.table_exists(doctype):
+			frappe.db.delete(doctype, {field: ("in", names)})
+	purge_records(HELPDESK_TICKET, names)  # with its Communications, comments, assignments, views
+
+
 def remove_test_records() -> None:
 	"""Remove every record the suite created: test channels and all that hangs off them, test users."""
 	frappe.set_user("Administrator")
@@ -615,6 +699,7 @@ def remove_test_records() -> None:
 	in_channels = {"channel": ("in", channels)} if channels else None
 
 	issues = _names("Issue", {"social_channel": ("in", channels)}) if channels else []
+	hd_tickets = _helpdesk_tickets(channels)
 	messages = _names("Social Message", in_channels) if in_channels else []
 	profiles = set()
 	if messages:
@@ -645,6 +730,14 @@ def remove_test_records() -> None:
 		if profiles
 		else []
 	)
+	if hd_tickets:
+		profiles |= set(
+			frappe.get_all(
+				HELPDESK_TICKET,
+				filters={"name": ("in", hd_tickets), "social_profile": ("is", "set")},
+				pluck="social_profile",
+			)
+		)
 	contacts = set(
 		frappe.get_all("Social Profile", filters={"name": ("in", list(profiles))}, pluck="contact")
 		if profiles
@@ -665,6 +758,14 @@ def remove_test_records() -> None:
 		if contacts
 		else []
 	)
+	if hd_tickets:
+		contacts |= set(
+			frappe.get_all(
+				HELPDESK_TICKET,
+				filters={"name": ("in", hd_tickets), "contact": ("is", "set")},
+				pluck="contact",
+			)
+		)
 	replies = set(_names("Social Reply", in_channels) if in_channels else [])
 	surveys = set(_names("Social Survey", in_channels) if in_channels else [])
 	incidents = set()
@@ -675,6 +776,16 @@ def remove_test_records() -> None:
 			frappe.get_all(
 				"Social Incident Ticket",
 				filters={"parenttype": "Social Incident", "ticket": ("in", issues)},
+				pluck="parent",
+			)
+		)
+	if hd_tickets:
+		replies |= set(_names("Social Reply", {"reference_name": ("in", hd_tickets)}))
+		surveys |= set(_names("Social Survey", {"reference_name": ("in", hd_tickets)}))
+		incidents |= set(
+			frappe.get_all(
+				"Social Incident Ticket",
+				filters={"parenttype": "Social Incident", "ticket": ("in", hd_tickets)},
 				pluck="parent",
 			)
 		)
@@ -708,6 +819,7 @@ def remove_test_records() -> None:
 	):
 		frappe.delete_doc("File", file, force=True, ignore_permissions=True, delete_permanently=True)
 	purge_records("Issue", issues)
+	_purge_helpdesk_tickets(hd_tickets)
 	purge_records("Social Profile", profiles)
 	_delete_docs("Contact", contacts, force=False)
 	_delete_docs("Customer", customers, force=False)
@@ -765,8 +877,10 @@ def leftover_test_records() -> dict[str, int]:
 			("Social Survey", "channel"),
 			("Social API Usage", "channel"),
 			("Issue", "social_channel"),
+			(HELPDESK_TICKET, "social_channel"),
 		):
-			counts[doctype] = frappe.db.count(doctype, {field: ("in", channels)})
+			if frappe.db.table_exists(doctype):
+				counts[doctype] = frappe.db.count(doctype, {field: ("in", channels)})
 	counts["User"] = sum(frappe.db.count("User", {"name": ("like", p)}) for p in TEST_USER_PATTERNS)
 	counts["Contact"] = sum(frappe.db.count("Contact", {"email_id": ("like", p)}) for p in TEST_USER_PATTERNS)
 	return {doctype: n for doctype, n in counts.items() if n}

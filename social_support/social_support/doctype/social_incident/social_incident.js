@@ -8,7 +8,7 @@ frappe.ui.form.on("Social Incident", {
 			});
 		frm.add_custom_button(__("Link Tickets"), () => {
 			new frappe.ui.form.MultiSelectDialog({
-				doctype: "Issue",
+				doctype: frappe.boot.social_support_ticket_doctype || "Issue",
 				target: frm,
 				setters: { social_channel: null },
 				add_filters_group: 1,

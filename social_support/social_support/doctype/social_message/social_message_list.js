@@ -27,7 +27,7 @@ frappe.listview_settings["Social Message"] = {
 		listview.page.add_action_item(__("Attach to Ticket"), () => {
 			const names = listview.get_checked_items(true);
 			frappe.prompt(
-				[{ fieldname: "ticket", fieldtype: "Link", options: "Issue", label: __("Ticket"), reqd: 1 }],
+				[{ fieldname: "ticket", fieldtype: "Link", options: frappe.boot.social_support_ticket_doctype || "Issue", label: __("Ticket"), reqd: 1 }],
 				(v) =>
 					run("social_support.api.inbox.attach", { names, ticket: v.ticket }, (m) =>
 						frappe.show_alert({ message: __("{0} messages attached to {1}", [(m.attached || []).length, m.ticket]), indicator: "green" })

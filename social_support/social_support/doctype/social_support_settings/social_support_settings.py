@@ -10,6 +10,9 @@ from social_support.platforms.x.costs import prices_from
 
 class SocialSupportSettings(Document):
 	def validate(self):
+		from social_support.tickets import validate_system
+
+		validate_system(self.ticket_system)
 		try:
 			self.graph_api_version = normalize_version(self.graph_api_version)
 		except ValueError:
