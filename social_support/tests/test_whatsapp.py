@@ -114,7 +114,11 @@ class TestWhatsApp(ReplyCase):
 		body = json.dumps(self.api.message_payload(msg["id"])).encode()
 		bad = post_webhook("meta", body, meta_signature(body, "not-the-secret"), "X-Hub-Signature-256")
 		self.assertEqual(bad.status_code, 403)
-		self.assertFalse(frappe.db.exists("Social Message", {"external_id": msg["id"]}))
+		# (the sandbox's message ids repeat across tests: look on this channel only)
+		self.assertFalse(
+			frappe.db.exists("Social Message", {"channel": self.channel.name, "external_id": msg["id"]})
+		)
+		self.assertEqual(events_of(self.channel.name), [])
 		other = make_channel(
 			"WhatsApp",
 			"3999",
@@ -198,6 +202,34 @@ class TestWhatsApp(ReplyCase):
 		self.assertIn("type 'hologram'", texts[ids[7]])
 		self.assertIn("<script>x</script>", texts[ids[7]])  # kept as written, in a Code field
 		self.assertEqual(events_of(self.channel.name)[0].status, "Processed")
+
+	def test_media_by_id_is_downloaded_into_a_private_file_on_the_ticket(self):
+		from social_support.ingest import media as media_job
+
+		frappe.db.set_value("Social Channel", self.channel.name, "download_media", 1)
+		png = b"\x89PNG\r\n\x1a\n" + b"p" * 300
+		number = phone()
+		self.api.add_customer(number, "Kim Lee")
+		media_id = self.api.add_media(png, "image/png")
+		msg = self.api.customer_message(
+			number, "image", body={"id": media_id, "mime_type": "image/png", "caption": "the lid"}
+		)
+		self.deliver(self.api.message_payload(msg["id"]))
+		message = frappe.get_doc("Social Message", {"message_key": f"{self.channel.name}:{msg['id']}"})
+		(row,) = json.loads(message.media)
+		self.assertEqual((row["kind"], row["media_id"], row.get("url")), ("image", media_id, None))
+		(row,) = media_job.download(message.name)  # what the worker runs
+		self.assertFalse(row.get("error"), row)
+		file = frappe.get_doc("File", row["file"])
+		self.assertEqual(
+			(file.attached_to_name, file.is_private, file.get_content()), (message.reference_name, 1, png)
+		)
+		# WhatsApp was asked with the number's token, for the id and then for the bytes
+		asked = [r for r in self.sandbox.requests if media_id in r.path]
+		self.assertEqual(len(asked), 2)
+		self.assertTrue(all(r.headers.get("authorization", "").startswith("Bearer ") for r in asked))
+		content = frappe.db.get_value("Communication", message.communication, "content")
+		self.assertIn(f'<img src="{file.file_url}"', content)
 
 	def test_one_customer_when_the_id_form_changes(self):
 		number = phone()
