@@ -206,12 +206,45 @@ class TicketAdapter:
 		inbound: bool,
 		subject: str | None = None,
 	) -> str:
-		"""Add a message to the ticket's timeline; returns the Communication name. An inbound message older
-		than the ticket's ``first_message_on`` moves it back to ``sent_on``."""
-		raise NotImplementedError
+		"""Add a message to the ticket's timeline (a Chat Communication); returns its name. An inbound
+		message older than the ticket's ``first_message_on`` moves it back to ``sent_on``. The ticket
+		system reacts to the Communication as to any other (Helpdesk: a received one reopens the ticket,
+		a sent one records the first response)."""
+		import frappe
+
+		comm = frappe.get_doc(
+			{
+				"doctype": "Communication",
+				"communication_type": "Communication",
+				"communication_medium": "Chat",
+				"sent_or_received": "Received" if inbound else "Sent",
+				"subject": subject or frappe.db.get_value(self.doctype, name, self.field("subject")),
+				"content": html,
+				"sender": sender,
+				"sender_full_name": sender_name,
+				"communication_date": sent_on,
+				"reference_doctype": self.doctype,
+				"reference_name": name,
+				"status": "Linked",
+				"email_status": "Open" if inbound else None,
+			}
+		)
+		comm.flags.ignore_permissions = True
+		comm.insert()
+		if inbound:
+			# an older message of the customer joined (Social Inbox, continuity): the conversation began then
+			first = self.field("first_message_on")
+			frappe.db.sql(
+				f"""update `{self.table}` set `{first}`=%(at)s where name=%(name)s
+				and (`{first}` is null or `{first}` > %(at)s)""",
+				{"at": sent_on, "name": name},
+			)
+		return comm.name
 
 	def touch_inbound(self, name: str, at: datetime) -> None:
-		raise NotImplementedError
+		import frappe
+
+		frappe.db.set_value(self.doctype, name, self.field("last_inbound_on"), at, update_modified=False)
 
 	def update_analysis(self, name: str, analysis) -> None:
 		"""Show the latest customer message's sentiment/intent/urgency on the ticket."""

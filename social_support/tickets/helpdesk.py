@@ -238,50 +238,6 @@ class HDTicketAdapter(TicketAdapter):
 			}
 		).insert(ignore_permissions=True)
 
-	def add_message(
-		self,
-		name: str,
-		*,
-		html: str,
-		sender: str,
-		sender_name: str | None,
-		sent_on: datetime,
-		inbound: bool,
-		subject: str | None = None,
-	) -> str:
-		# Communication.on_update calls HD Ticket.on_communication_update: a received message reopens
-		# the ticket, a sent one records the first response
-		comm = frappe.get_doc(
-			{
-				"doctype": "Communication",
-				"communication_type": "Communication",
-				"communication_medium": "Chat",
-				"sent_or_received": "Received" if inbound else "Sent",
-				"subject": subject or frappe.db.get_value(DOCTYPE, name, "subject"),
-				"content": html,
-				"sender": sender,
-				"sender_full_name": sender_name,
-				"communication_date": sent_on,
-				"reference_doctype": DOCTYPE,
-				"reference_name": name,
-				"status": "Linked",
-				"email_status": "Open" if inbound else None,
-			}
-		)
-		comm.flags.ignore_permissions = True
-		comm.insert()
-		if inbound:
-			# an older message of the customer joined (Social Inbox, continuity): the conversation began then
-			frappe.db.sql(
-				f"""update `tab{DOCTYPE}` set social_first_message_on=%(at)s where name=%(name)s
-				and (social_first_message_on is null or social_first_message_on > %(at)s)""",
-				{"at": sent_on, "name": name},
-			)
-		return comm.name
-
-	def touch_inbound(self, name: str, at: datetime) -> None:
-		frappe.db.set_value(DOCTYPE, name, "social_last_inbound_on", at, update_modified=False)
-
 	def update_analysis(self, name: str, analysis) -> None:
 		values = _analysis_fields(analysis)
 		if not analysis.urgent:
