@@ -13,6 +13,8 @@ from .lexicon import lexicon
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
 CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){12,18}\d(?![\w-])")
+# a link is not personal data: the digits of a post id in a URL are no phone or card number
+URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b")
 REGIONS = {
 	"en": ["US", "GB"],
@@ -46,6 +48,7 @@ def _overlaps(spans: list[PiiSpan], start: int, end: int) -> bool:
 
 def detect_pii(text: str, language: str | None = None) -> list[PiiSpan]:
 	spans: list[PiiSpan] = []
+	links = [PiiSpan("link", m.start(), m.end()) for m in URL.finditer(text)]
 	for m in EMAIL.finditer(text):
 		spans.append(PiiSpan("email", m.start(), m.end()))
 	for m in IBAN.finditer(text):
@@ -53,12 +56,16 @@ def detect_pii(text: str, language: str | None = None) -> list[PiiSpan]:
 			spans.append(PiiSpan("iban", m.start(), m.end()))
 	for m in CARD.finditer(text):
 		digits = re.sub(r"\D", "", m.group(0))
-		if 13 <= len(digits) <= 19 and luhn.is_valid(digits) and not _overlaps(spans, m.start(), m.end()):
+		if (
+			13 <= len(digits) <= 19
+			and luhn.is_valid(digits)
+			and not _overlaps(spans + links, m.start(), m.end())
+		):
 			before = text[max(0, m.start() - 20) : m.start()]
 			# the digits of an IBAN with a bad checksum are not a card either
 			if not NOT_PHONE_BEFORE.search(before) and not re.search(r"[A-Z]{2}\d{2}\s?$", before):
 				spans.append(PiiSpan("card", m.start(), m.end()))
-	spans.extend(_phones(text, language, spans))
+	spans.extend(_phones(text, language, spans + links))
 	spans.extend(_passwords(text, language))
 	spans.extend(_addresses(text, language))
 	return sorted(spans, key=lambda s: s.start)
