@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import frappe
+
 # the app's names for the ticket columns it reads; each adapter maps them to its own (FIELDS)
 FIELD_NAMES = (
 	"status",
@@ -141,7 +143,7 @@ class TicketAdapter:
 
 	# --- reads --------------------------------------------------------------------------------------
 	def exists(self, name: str) -> bool:
-		raise NotImplementedError
+		return bool(name) and bool(frappe.db.exists(self.doctype, name))
 
 	def context(self, name: str):
 		"""The ticket's social context (``name`` and CONTEXT_FIELDS), or None when it is not a social ticket."""
@@ -153,7 +155,11 @@ class TicketAdapter:
 
 	def get(self, name: str, *fields: str):
 		"""One value (one field) or a dict (several) of the ticket, by the app's field names."""
-		raise NotImplementedError
+		if len(fields) == 1:
+			return frappe.db.get_value(self.doctype, name, self.field(fields[0]))
+		return frappe.db.get_value(
+			self.doctype, name, [f"{self.field(f)} as {f}" for f in fields], as_dict=True
+		)
 
 	def who(self, name: str) -> str:
 		"""How to address the customer: the customer's name, else the contact, else ''."""
@@ -168,10 +174,10 @@ class TicketAdapter:
 
 	# --- permissions --------------------------------------------------------------------------------
 	def has_permission(self, ptype: str, name: str | None = None, throw: bool = False) -> bool:
-		raise NotImplementedError
+		return frappe.has_permission(self.doctype, ptype, name, throw=throw)
 
 	def check_permission(self, name: str, ptype: str) -> None:
-		raise NotImplementedError
+		frappe.get_doc(self.doctype, name).check_permission(ptype)
 
 	# --- writes -------------------------------------------------------------------------------------
 	def create(self, ticket: NewTicket) -> str:
@@ -182,15 +188,22 @@ class TicketAdapter:
 
 	def mark_replied(self, name: str) -> None:
 		"""An answer went out: the ticket waits on the customer."""
-		raise NotImplementedError
+		frappe.db.set_value(self.doctype, name, self.field("status"), self.replied_status)
 
 	def resolve(self, name: str) -> bool:
 		"""Resolve as the session user (permissions and validation apply); False when already closed."""
-		raise NotImplementedError
+		ticket = frappe.get_doc(self.doctype, name)
+		if ticket.get(self.field("status")) in self.closed_statuses:
+			return False
+		ticket.set(self.field("status"), self.resolved_status)
+		ticket.save()
+		return True
 
 	def set(self, name: str, values: dict) -> None:
 		"""Store the app's own values (by the app's field names), without touching ``modified``."""
-		raise NotImplementedError
+		frappe.db.set_value(
+			self.doctype, name, {self.field(k): v for k, v in values.items()}, update_modified=False
+		)
 
 	def add_comment(self, name: str, text: str) -> None:
 		raise NotImplementedError
@@ -210,8 +223,6 @@ class TicketAdapter:
 		message older than the ticket's ``first_message_on`` moves it back to ``sent_on``. The ticket
 		system reacts to the Communication as to any other (Helpdesk: a received one reopens the ticket,
 		a sent one records the first response)."""
-		import frappe
-
 		comm = frappe.get_doc(
 			{
 				"doctype": "Communication",
@@ -242,8 +253,6 @@ class TicketAdapter:
 		return comm.name
 
 	def touch_inbound(self, name: str, at: datetime) -> None:
-		import frappe
-
 		frappe.db.set_value(self.doctype, name, self.field("last_inbound_on"), at, update_modified=False)
 
 	def update_analysis(self, name: str, analysis) -> None:

@@ -242,9 +242,6 @@ class IssueAdapter(TicketAdapter):
 		return within_reopen_window(closed_on, days)
 
 	# --- reads --------------------------------------------------------------------------------------
-	def exists(self, name: str) -> bool:
-		return bool(name) and bool(frappe.db.exists(DOCTYPE, name))
-
 	def context(self, name: str):
 		row = frappe.db.get_value(
 			DOCTYPE, name, ["name", *(f"{FIELDS[k]} as {k}" for k in CONTEXT_FIELDS)], as_dict=True
@@ -256,39 +253,11 @@ class IssueAdapter(TicketAdapter):
 			return None
 		return frappe._dict(name=doc.name, **{k: doc.get(FIELDS[k]) for k in CONTEXT_FIELDS})
 
-	def get(self, name: str, *fields: str):
-		if len(fields) == 1:
-			return frappe.db.get_value(DOCTYPE, name, self.field(fields[0]))
-		return frappe.db.get_value(DOCTYPE, name, [f"{self.field(f)} as {f}" for f in fields], as_dict=True)
-
 	def who(self, name: str) -> str:
 		row = self.get(name, "customer_name", "contact") or {}
 		return row.get("customer_name") or row.get("contact") or ""
 
-	# --- permissions --------------------------------------------------------------------------------
-	def has_permission(self, ptype: str, name: str | None = None, throw: bool = False) -> bool:
-		return frappe.has_permission(DOCTYPE, ptype, name, throw=throw)
-
-	def check_permission(self, name: str, ptype: str) -> None:
-		frappe.get_doc(DOCTYPE, name).check_permission(ptype)
-
 	# --- writes -------------------------------------------------------------------------------------
-	def mark_replied(self, name: str) -> None:
-		frappe.db.set_value(DOCTYPE, name, "status", self.replied_status)
-
-	def resolve(self, name: str) -> bool:
-		issue = frappe.get_doc(DOCTYPE, name)
-		if issue.status in CLOSED:
-			return False
-		issue.status = self.resolved_status
-		issue.save()
-		return True
-
-	def set(self, name: str, values: dict) -> None:
-		frappe.db.set_value(
-			DOCTYPE, name, {self.field(k): v for k, v in values.items()}, update_modified=False
-		)
-
 	def add_comment(self, name: str, text: str) -> None:
 		frappe.get_doc(DOCTYPE, name).add_comment("Info", text)
 

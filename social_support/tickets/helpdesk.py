@@ -107,9 +107,6 @@ class HDTicketAdapter(TicketAdapter):
 		return within_reopen_window(closed_on, days)
 
 	# --- reads --------------------------------------------------------------------------------------
-	def exists(self, name: str) -> bool:
-		return bool(name) and bool(frappe.db.exists(DOCTYPE, name))
-
 	def context(self, name: str):
 		row = frappe.db.get_value(
 			DOCTYPE, name, ["name", *(f"{FIELDS[k]} as {k}" for k in CONTEXT_FIELDS)], as_dict=True
@@ -123,11 +120,6 @@ class HDTicketAdapter(TicketAdapter):
 		if doc.doctype != DOCTYPE or not doc.get(FIELDS["channel"]):
 			return None
 		return frappe._dict(name=str(doc.name), **{k: doc.get(FIELDS[k]) for k in CONTEXT_FIELDS})
-
-	def get(self, name: str, *fields: str):
-		if len(fields) == 1:
-			return frappe.db.get_value(DOCTYPE, name, self.field(fields[0]))
-		return frappe.db.get_value(DOCTYPE, name, [f"{self.field(f)} as {f}" for f in fields], as_dict=True)
 
 	def who(self, name: str) -> str:
 		row = self.get(name, "customer", "contact") or {}
@@ -148,13 +140,7 @@ class HDTicketAdapter(TicketAdapter):
 		)
 		return _ref(row) if row else None
 
-	# --- permissions (Helpdesk's own rule: agents, teams, the customer) ------------------------------
-	def has_permission(self, ptype: str, name: str | None = None, throw: bool = False) -> bool:
-		return frappe.has_permission(DOCTYPE, ptype, name, throw=throw)
-
-	def check_permission(self, name: str, ptype: str) -> None:
-		frappe.get_doc(DOCTYPE, name).check_permission(ptype)
-
+	# permissions: the base class asks Frappe, which applies Helpdesk's own rule (agents, teams, the customer)
 	# --- writes -------------------------------------------------------------------------------------
 	def create(self, t: NewTicket) -> str:
 		ticket = frappe.new_doc(DOCTYPE)
@@ -208,22 +194,6 @@ class HDTicketAdapter(TicketAdapter):
 		ticket.flags.ignore_permissions = True
 		ticket.save()
 		self.add_comment(name, frappe._("Reopened by a new social message from the customer."))
-
-	def mark_replied(self, name: str) -> None:
-		frappe.db.set_value(DOCTYPE, name, "status", self.replied_status)
-
-	def resolve(self, name: str) -> bool:
-		ticket = frappe.get_doc(DOCTYPE, name)
-		if ticket.status in CLOSED:
-			return False
-		ticket.status = self.resolved_status
-		ticket.save()
-		return True
-
-	def set(self, name: str, values: dict) -> None:
-		frappe.db.set_value(
-			DOCTYPE, name, {self.field(k): v for k, v in values.items()}, update_modified=False
-		)
 
 	def add_comment(self, name: str, text: str) -> None:
 		"""An HD Ticket Comment: what Helpdesk's agent screen shows between the messages."""
