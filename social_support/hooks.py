@@ -19,7 +19,7 @@ after_migrate = "social_support.install.after_migrate"
 after_app_install = "social_support.install.after_app_install"
 before_uninstall = "social_support.install.before_uninstall"
 
-app_include_js = ["/assets/social_support/js/social_reports.js"]
+app_include_js = ["/assets/social_support/js/social_reports.js", "/assets/social_support/js/social_desk.js"]
 # the active ticket system's doctype for the desk's scripts
 boot_session = "social_support.tickets.boot_session"
 
