@@ -244,6 +244,10 @@ class TestModeration(ReplyCase):
 		frappe.db.commit()
 		logged, _c = self.comment("Do you ship to Iceland?")
 		self.assertEqual((logged.inbox_status, logged.reference_name), ("Needs Decision", None))
+		# a logged-in user without a social role reaches the method and is refused; nothing changes
+		with self.assertRaises(frappe.ValidationError):
+			as_user(OUTSIDER, inbox_api.ignore, json.dumps([logged.name]), "not mine to decide")
+		self.assertEqual(frappe.db.get_value("Social Message", logged.name, "inbox_status"), "Needs Decision")
 		out = as_user(AGENT, inbox_api.ignore, json.dumps([logged.name]), "not worth an answer")
 		self.assertEqual(out["ignored"], [logged.name])
 		self.assertEqual(
